@@ -1,0 +1,52 @@
+/**
+ * Prometheus rule files: one file per rule group under prometheus/rules/. Every expression is
+ * checked against the catalog before it is written.
+ */
+import { checkQuery } from '../catalog/checkQuery';
+import { recordingRuleGroups } from '../catalog/recorded';
+import type { Artifact, RenderContext } from '../generators/artifact';
+import { generatedHeader, toYaml } from '../generators/yaml';
+
+export interface PromRule {
+  readonly record?: string;
+  readonly alert?: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+export interface PromRuleGroup {
+  readonly name: string;
+  readonly interval?: string;
+  readonly rules: readonly PromRule[];
+}
+
+export const RULES_DIR = 'prometheus/rules';
+
+export function ruleFilePath(groupName: string): string {
+  return `${RULES_DIR}/${groupName}.yml`;
+}
+
+/** Recording groups with their expressions rendered to PromQL text. */
+export function recordingGroups(ctx: RenderContext): PromRuleGroup[] {
+  return recordingRuleGroups(ctx.config.slo).map((g) => ({
+    name: g.name,
+    rules: g.rules.map((r) => (r.labels ? { record: r.record, expr: r.expr.toString(), labels: r.labels } : { record: r.record, expr: r.expr.toString() })),
+  }));
+}
+
+function checkGroup(ctx: RenderContext, group: PromRuleGroup): void {
+  for (const r of group.rules) checkQuery(ctx.catalog, r.expr, `rule group ${group.name}, ${r.record ? `record ${r.record}` : `alert ${r.alert}`}`);
+}
+
+export function renderRuleGroup(ctx: RenderContext, group: PromRuleGroup): Artifact {
+  checkGroup(ctx, group);
+  // Rule order matters (later recording rules read earlier ones), so only keys are sorted.
+  const content = toYaml({ groups: [group] }, generatedHeader(ctx.config.stack, 'catalog/ and alerts/'));
+  return { path: ruleFilePath(group.name), content };
+}
+
+/** All rule files of a stack. */
+export function ruleArtifacts(ctx: RenderContext): Artifact[] {
+  return recordingGroups(ctx).map((g) => renderRuleGroup(ctx, g));
+}

@@ -1,0 +1,205 @@
+/**
+ * Typed PromQL on top of @grafana/promql-builder. Dashboards and rules build every expression
+ * through these handles, so naming a metric the catalog lacks is impossible (handles exist only for
+ * catalog entries) and naming a label the series lacks is a compile error for literal names and a
+ * render-time ObservatoryError otherwise.
+ */
+import * as pb from '@grafana/promql-builder';
+import type { Builder, Expr } from '@grafana/promql-builder';
+import { ObservatoryError } from './errors';
+import { TARGET_LABELS, type MetricSpec, type TargetLabel } from './types';
+
+/** `"x"` is equality; the object forms are !=, =~ and !~. */
+export type Matcher = string | { readonly ne: string } | { readonly re: string } | { readonly nre: string };
+export type Matchers<L extends string> = { readonly [K in L]?: Matcher };
+
+/** A PromQL expression together with the labels its result series carry. */
+export class Query<L extends string> implements Builder<Expr> {
+  constructor(
+    readonly builder: Builder<Expr>,
+    readonly labels: readonly L[],
+  ) {}
+  build(): Expr {
+    return this.builder.build();
+  }
+  toString(): string {
+    return pb.toString(this.builder.build());
+  }
+}
+
+/** A range-vector selection (`metric{...}[window]`), only usable as a function argument. */
+export class RangeQuery<L extends string> {
+  constructor(
+    readonly builder: pb.VectorExprBuilder,
+    readonly labels: readonly L[],
+  ) {}
+}
+
+/** A selectable series family: a catalog metric, one series of a histogram, or a recorded series. */
+export class SeriesHandle<L extends string> {
+  constructor(
+    readonly name: string,
+    readonly labels: readonly L[],
+    /** Allowed values of bounded labels, used to reject impossible equality matchers. */
+    private readonly allowedValues: Readonly<Partial<Record<string, readonly string[]>>> = {},
+  ) {}
+
+  select(matchers: Matchers<L> = {}): Query<L> {
+    return new Query(this.vector(matchers), this.labels);
+  }
+
+  range(window: string, matchers: Matchers<L> = {}): RangeQuery<L> {
+    if (!/^(\$__rate_interval|\$__interval|\$__range|[0-9]+(ms|s|m|h|d|w|y))$/.test(window)) {
+      throw new ObservatoryError(`query.${this.name}`, `range window "${window}" is not a PromQL duration or Grafana interval variable`);
+    }
+    return new RangeQuery(this.vector(matchers).range(window), this.labels);
+  }
+
+  private vector(matchers: Matchers<L>): pb.VectorExprBuilder {
+    const v = pb.vector(this.name);
+    for (const [label, matcher] of Object.entries(matchers) as [string, Matcher | undefined][]) {
+      if (matcher === undefined) continue;
+      if (!(this.labels as readonly string[]).includes(label)) {
+        throw new ObservatoryError(`query.${this.name}`, `has no label "${label}" (labels: ${this.labels.join(', ')})`);
+      }
+      if (typeof matcher === 'string') {
+        const allowed = this.allowedValues[label];
+        if (allowed && !matcher.startsWith('$') && !allowed.includes(matcher)) {
+          throw new ObservatoryError(`query.${this.name}`, `label "${label}" has no value "${matcher}" (allowed: ${allowed.join(', ')})`);
+        }
+        v.label(label, matcher);
+      } else if ('ne' in matcher) v.labelNeq(label, matcher.ne);
+      else if ('re' in matcher) v.labelMatchRegexp(label, matcher.re);
+      else v.labelNotMatchRegexp(label, matcher.nre);
+    }
+    return v;
+  }
+}
+
+function allowedValuesOf(spec: MetricSpec): Partial<Record<string, readonly string[]>> {
+  const out: Partial<Record<string, readonly string[]>> = {};
+  for (const [label, l] of Object.entries(spec.labels)) if (l.values) out[label] = l.values;
+  return out;
+}
+
+function labelsOf<L extends string>(spec: MetricSpec<string, L>): (L | TargetLabel)[] {
+  return [...(Object.keys(spec.labels) as L[]), ...TARGET_LABELS];
+}
+
+/** Handle for a counter or gauge from the catalog. */
+export function series<N extends string, L extends string>(spec: MetricSpec<N, L>): SeriesHandle<L | TargetLabel> {
+  if (spec.type === 'histogram') {
+    throw new ObservatoryError(`query.${spec.name}`, 'is a histogram; use histogram() and its bucket/sum/count series');
+  }
+  return new SeriesHandle(spec.name, labelsOf(spec), allowedValuesOf(spec));
+}
+
+export interface HistogramHandle<L extends string> {
+  readonly spec: MetricSpec;
+  readonly bucket: SeriesHandle<L | TargetLabel | 'le'>;
+  readonly sum: SeriesHandle<L | TargetLabel>;
+  readonly count: SeriesHandle<L | TargetLabel>;
+}
+
+/** Handles for the `_bucket`, `_sum` and `_count` series of a catalog histogram. */
+export function histogram<N extends string, L extends string>(spec: MetricSpec<N, L>): HistogramHandle<L> {
+  if (spec.type !== 'histogram') throw new ObservatoryError(`query.${spec.name}`, `is a ${spec.type}, not a histogram`);
+  const labels = labelsOf(spec);
+  const values = allowedValuesOf(spec);
+  return {
+    spec,
+    bucket: new SeriesHandle<L | TargetLabel | 'le'>(`${spec.name}_bucket`, [...labels, 'le'], values),
+    sum: new SeriesHandle(`${spec.name}_sum`, labels, values),
+    count: new SeriesHandle(`${spec.name}_count`, labels, values),
+  };
+}
+
+// ---- functions over typed queries -------------------------------------------------------------
+
+type RangeFn = (v: Builder<Expr>) => pb.FuncCallExprBuilder;
+const overRange =
+  (fn: RangeFn) =>
+  <L extends string>(r: RangeQuery<L>): Query<L> =>
+    new Query(fn(r.builder), r.labels);
+
+export const rate = overRange(pb.rate);
+export const increase = overRange(pb.increase);
+export const avgOverTime = overRange(pb.avgOverTime);
+export const maxOverTime = overRange(pb.maxOverTime);
+
+type AggFn = (v: Builder<Expr>) => pb.AggregationExprBuilder;
+const aggregate =
+  (fn: AggFn) =>
+  <L extends string, K extends L = never>(q: Query<L>, by: readonly K[] = []): Query<K> => {
+    for (const label of by) {
+      if (!(q.labels as readonly string[]).includes(label)) {
+        throw new ObservatoryError(`query.by`, `cannot group by "${label}": the expression ${q} has labels ${q.labels.join(', ') || '(none)'}`);
+      }
+    }
+    const agg = fn(q.builder);
+    if (by.length > 0) agg.by([...by]);
+    return new Query(agg, [...by]);
+  };
+
+export const sum = aggregate(pb.sum);
+export const max = aggregate(pb.max);
+export const min = aggregate(pb.min);
+export const avg = aggregate(pb.avg);
+export const count = aggregate(pb.count);
+
+/** histogram_quantile over a rate of buckets that kept `le`. */
+export function histogramQuantile<L extends string>(phi: number, buckets: Query<L | 'le'>): Query<Exclude<L, 'le'>> {
+  if (!(buckets.labels as readonly string[]).includes('le')) {
+    throw new ObservatoryError('query.histogram_quantile', `needs the "le" label in ${buckets}; aggregate with by(..., "le")`);
+  }
+  if (!(phi > 0 && phi < 1)) throw new ObservatoryError('query.histogram_quantile', `quantile ${phi} must be between 0 and 1`);
+  return new Query(pb.histogramQuantile(phi, buckets.builder), buckets.labels.filter((l): l is Exclude<L, 'le'> => l !== 'le'));
+}
+
+export function num(value: number): Query<never> {
+  return new Query(pb.n(value), []);
+}
+
+type BinFn = (l: Builder<Expr>, r: Builder<Expr>) => pb.BinaryExprBuilder;
+const binary =
+  (fn: BinFn) =>
+  <L extends string>(left: Query<L>, right: Query<L> | Query<never> | number): Query<L> =>
+    new Query(fn(left.builder, typeof right === 'number' ? pb.n(right) : right.builder), left.labels);
+
+export const add = binary(pb.add);
+export const sub = binary(pb.sub);
+export const mul = binary(pb.mul);
+export const gt = binary(pb.gt);
+export const lt = binary(pb.lt);
+/** Unguarded division: only for denominators that cannot be zero (constants). Prefer ratio(). */
+export const divByConstant = <L extends string>(left: Query<L>, right: number): Query<L> => {
+  if (right === 0) throw new ObservatoryError('query.div', 'division by the constant 0');
+  return new Query(pb.div(left.builder, pb.n(right)), left.labels);
+};
+
+/**
+ * `num / (den > 0)`: a ratio whose zero denominators drop the series instead of yielding NaN/Inf,
+ * so no alert or panel ever divides by zero.
+ */
+export function ratio<L extends string>(numerator: Query<L>, denominator: Query<L> | Query<never>): Query<L> {
+  return new Query(pb.div(numerator.builder, pb.gt(denominator.builder, pb.n(0))), numerator.labels);
+}
+
+/** `1 - q`, e.g. error ratio from a success ratio. */
+export function oneMinus<L extends string>(q: Query<L>): Query<L> {
+  return new Query(pb.sub(pb.n(1), q.builder), q.labels);
+}
+
+/** `left or right`, e.g. to fall back to a constant when a series is absent. */
+export function or<L extends string>(left: Query<L>, right: Query<L> | Query<never>): Query<L> {
+  return new Query(pb.or(left.builder, right.builder), left.labels);
+}
+
+export function clampMin<L extends string>(q: Query<L>, minimum: number): Query<L> {
+  return new Query(pb.clampMin(q.builder, minimum), q.labels);
+}
+
+/** Keep label names known to TS when a caller needs them as runtime values. */
+export function labelList<L extends string>(...labels: L[]): L[] {
+  return labels;
+}

@@ -1,0 +1,39 @@
+/**
+ * Default alert and dashboard thresholds. Each lives here once; dashboards draw them as threshold
+ * lines and alerts compare against them, so the two can never disagree. A stack overrides any of
+ * them in `observatory:alerts.thresholds` (see stacks/config/schema.ts).
+ */
+export const DEFAULT_THRESHOLDS = {
+  /** p95 request latency (s) that pages. Change when the product's latency promise changes. */
+  latencyP95Critical: 0.5,
+  /** p95 latency (s) worth a look. Most routes here answer in under 200 ms when healthy. */
+  latencyP95Warning: 0.2,
+  /** p99 latency (s) that pages; the tail users feel as "the app hangs". */
+  latencyP99Critical: 1,
+  /** 5xx share of requests that pages. Lower it for payment-like services. */
+  errorRatioCritical: 0.05,
+  /** 5xx share worth a ticket; above the normal noise of client aborts. */
+  errorRatioWarning: 0.01,
+  /** Share of PostgreSQL max_connections in use; beyond it new connections start failing soon. */
+  dbPoolUsage: 0.8,
+  /** Mean query latency (s) worth a look; raise for analytics-heavy apps. */
+  dbQueryMeanWarning: 0.5,
+  /** Mean query latency (s) that pages. */
+  dbQueryMeanCritical: 2,
+  /** Share of Redis maxmemory in use; past it evictions or OOM errors begin. */
+  redisMemoryUsage: 0.9,
+  /** Cache hit ratio below which the cache stops protecting the database. */
+  cacheHitRatioMin: 0.7,
+  /** Host CPU utilisation (0..1). */
+  hostCpuUsage: 0.8,
+  /** Host memory utilisation (0..1). */
+  hostMemoryUsage: 0.9,
+} as const;
+
+export type ThresholdKey = keyof typeof DEFAULT_THRESHOLDS;
+export type Thresholds = { readonly [K in ThresholdKey]: number };
+
+/** Thresholds that are shares of something and so must stay within 0..1. */
+export const RATIO_THRESHOLDS: readonly ThresholdKey[] = [
+  'errorRatioCritical', 'errorRatioWarning', 'dbPoolUsage', 'redisMemoryUsage', 'cacheHitRatioMin', 'hostCpuUsage', 'hostMemoryUsage',
+];

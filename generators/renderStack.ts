@@ -1,0 +1,32 @@
+/**
+ * Renders every artifact of one stack: the single entry point both `npm run render` (writing
+ * generated/<stack>/) and the Pulumi components (shipping the same bytes) call. Pure: no I/O.
+ */
+import { getCatalog, type Catalog } from '../catalog';
+import { ObservatoryError } from '../catalog/errors';
+import { isDuration } from '../catalog/duration';
+import { ruleArtifacts } from '../alerts/ruleFiles';
+import { dashboardArtifacts } from '../dashboards';
+import type { StackConfig } from '../stacks/config/schema';
+import type { Artifact, RenderContext, RenderOptions } from './artifact';
+import { catalogDocArtifact } from './catalogDocs';
+import { renderPrometheusConfig } from './prometheusConfig';
+
+export function renderStack(config: StackConfig, options: RenderOptions = {}, catalog: Catalog = getCatalog()): Artifact[] {
+  if (options.alertForOverride !== undefined && !isDuration(options.alertForOverride)) {
+    throw new ObservatoryError('alertForOverride', `"${options.alertForOverride}" is not a Prometheus duration`);
+  }
+  const ctx: RenderContext = { config, catalog, options };
+  const artifacts: Artifact[] = [
+    { path: 'prometheus/prometheus.yml', content: renderPrometheusConfig(config) },
+    ...ruleArtifacts(ctx),
+    ...dashboardArtifacts(ctx),
+    catalogDocArtifact(ctx),
+  ];
+  const seen = new Set<string>();
+  for (const a of artifacts) {
+    if (seen.has(a.path)) throw new ObservatoryError(`render ${config.stack}`, `two generators wrote ${a.path}`);
+    seen.add(a.path);
+  }
+  return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

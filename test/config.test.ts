@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { parseStackConfig } from '../stacks/config/schema';
+import { splitConfig } from '../stacks/config/fromYaml';
+import { ALL_SECRETS, baseRaw, config, errorOf } from './helpers';
+
+const app = { name: 'api', image: 'registry.example.com/api:1.2.3', port: 8080 };
+const withApp = (patch: Record<string, unknown>) => ({ apps: [{ ...app, ...patch }] });
+
+describe('stack config defaults', () => {
+  it('fills every documented default', () => {
+    const c = config();
+    expect(c.environment).toBe('prod');
+    expect(c.namespace).toBe('observatory');
+    expect(c.scrapeInterval).toBe('15s');
+    expect(c.retention).toEqual({ time: '30d', size: '90GB' });
+    const a = c.apps[0];
+    expect(a.replicas).toEqual({ min: 2, max: 10 });
+    expect(a.cpuTarget).toBe(70);
+    expect(a.memoryTarget).toBeUndefined();
+    expect([a.scaleUpStabilizationSeconds, a.scaleDownStabilizationSeconds]).toEqual([60, 300]);
+    expect(a.metricsPath).toBe('/metrics');
+    expect(a.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    expect(c.docker.bindAddress).toBe('127.0.0.1');
+    expect(c.requiredSecrets).toEqual(['grafanaAdminPassword', 'postgresDsn', 'slackWebhookUrl', 'pagerdutyRoutingKey', 'deadMansSwitchUrl']);
+  });
+
+  it('takes retention defaults from the environment and lets the stack override thresholds', () => {
+    expect(config({}, 'dev').retention).toEqual({ time: '2d', size: '2GB' });
+    expect(config({ environment: 'staging' }, 'feature-x').retention.time).toBe('7d');
+    const c = config({ alerts: { thresholds: { errorRatioCritical: 0.1 } } });
+    expect(c.alerts.thresholds.errorRatioCritical).toBe(0.1);
+    expect(c.alerts.thresholds.latencyP95Critical).toBe(0.5);
+  });
+});
+
+describe('bad stack config gets one clear error naming stack and key', () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['unknown target', { target: 'nomad' }, 'stack prod: observatory:target: Invalid option: expected one of "docker"|"kubernetes"'],
+    ['missing target', { target: undefined }, 'stack prod: observatory:target: is required'],
+    ['min replicas above max', withApp({ replicas: { min: 5, max: 2 } }), 'stack prod: observatory:apps[0].replicas: min (5) must be <= max (2)'],
+    ['cpu target above 100', withApp({ cpuTarget: 150 }), 'stack prod: observatory:apps[0].cpuTarget: Too big: expected number to be <=100'],
+    ['cpu target zero', withApp({ cpuTarget: 0 }), 'stack prod: observatory:apps[0].cpuTarget: Too small: expected number to be >=1'],
+    ['image without tag', withApp({ image: 'registry.example.com/api' }), 'stack prod: observatory:apps[0].image: must be pinned with a tag or digest (e.g. repo/app:1.4.2)'],
+    ['image with latest', withApp({ image: 'api:latest' }), 'stack prod: observatory:apps[0].image: must not use the "latest" tag; pin a version'],
+    ['app name not a DNS label', withApp({ name: 'My_App' }), 'stack prod: observatory:apps[0].name: must be a DNS label: lower-case letters, digits and "-", starting with a letter, at most 40 characters'],
+    ['port out of range', withApp({ port: 70000 }), 'stack prod: observatory:apps[0].port: Too big: expected number to be <=65535'],
+    ['unknown app key', withApp({ replica: 3 }), 'stack prod: observatory:apps[0].replica: unknown key (check the spelling; see stacks/config/schema.ts)'],
+    ['unknown top-level key', { scrapeIntervall: '15s' }, 'stack prod: observatory:scrapeIntervall: unknown key (check the spelling; see stacks/config/schema.ts)'],
+    ['bad duration', { scrapeInterval: '15 seconds' }, 'stack prod: observatory:scrapeInterval: must be a Prometheus duration such as 15s, 5m or 1h'],
+    ['evaluation faster than scrape', { scrapeInterval: '30s', evaluationInterval: '15s' }, 'stack prod: observatory:evaluationInterval: (15s) must be >= scrapeInterval (30s); rules cannot see samples faster than they are scraped'],
+    ['ratio threshold given as percent', { alerts: { thresholds: { errorRatioCritical: 5 } } }, 'stack prod: observatory:alerts.thresholds.errorRatioCritical: (5) is a ratio and must be <= 1 (write 0.05 for 5%)'],
+    ['warning above critical', { alerts: { thresholds: { latencyP95Warning: 0.6 } } }, 'stack prod: observatory:alerts.thresholds.latencyP95Warning: (0.6) must be below latencyP95Critical (0.5)'],
+    ['unknown threshold', { alerts: { thresholds: { latencyP50: 1 } } }, 'stack prod: observatory:alerts.thresholds.latencyP50: unknown key (check the spelling; see stacks/config/schema.ts)'],
+    ['SLO latency not a bucket bound', { slo: { latencyThresholdSeconds: 0.4 } }, 'stack prod: observatory:slo.latencyThresholdSeconds: (0.4) must be a bucket bound of http_request_duration_seconds (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10)'],
+    ['duplicate app names', { apps: [app, app] }, 'stack prod: observatory:apps[1].name: "api" is used by two apps'],
+    ['OTLP endpoint set by hand', withApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x' } }), 'stack prod: observatory:apps[0].env.OTEL_EXPORTER_OTLP_ENDPOINT: is set by the stack to its Jaeger endpoint; remove it'],
+    ['minAvailable above min replicas', withApp({ minAvailable: 3 }), 'stack prod: observatory:apps[0].minAvailable: (3) must be <= replicas.min (2) or no pod could ever be evicted'],
+    ['resources not a quantity', withApp({ resources: { limits: { memory: '512 megs' } } }), 'stack prod: observatory:apps[0].resources.limits.memory: must be a Kubernetes quantity such as 250m, 128Mi or 1Gi'],
+    ['slack channel without #', { receivers: { slack: { channel: 'alerts' } } }, 'stack prod: observatory:receivers.slack.channel: must be a channel like #alerts'],
+  ];
+  it.each(cases)('%s', (_name, overrides, message) => {
+    expect(errorOf(() => config(overrides)).message).toBe(message);
+  });
+
+  it('a missing secret fails in deploy mode and names the command to fix it', () => {
+    const { pagerdutyRoutingKey: _omit, ...secrets } = ALL_SECRETS;
+    expect(errorOf(() => parseStackConfig('prod', baseRaw(), secrets, 'deploy')).message).toBe(
+      'stack prod: observatory:pagerdutyRoutingKey: secret is missing; set it with `pulumi config set --secret observatory:pagerdutyRoutingKey <value>`',
+    );
+    // render never needs secret values, so a fresh clone renders without them
+    expect(() => parseStackConfig('prod', baseRaw(), secrets, 'render')).not.toThrow();
+  });
+
+  it('a secret stored in plain text fails in both modes', () => {
+    for (const mode of ['render', 'deploy'] as const) {
+      expect(errorOf(() => parseStackConfig('prod', baseRaw(), { ...ALL_SECRETS, postgresDsn: 'plaintext' }, mode)).message).toBe(
+        'stack prod: observatory:postgresDsn: is stored in plain text; set it with `pulumi config set --secret observatory:postgresDsn <value>`',
+      );
+    }
+  });
+
+  it('stack files: keys need the observatory namespace, secrets are recognised by their secure form', () => {
+    expect(errorOf(() => splitConfig('dev', { target: 'docker' })).message).toBe('stack dev: target: config keys must be namespaced, e.g. "observatory:target"');
+    expect(errorOf(() => splitConfig('dev', { 'observatory:namespace': { secure: 'v1:abc' } })).message).toBe('stack dev: observatory:namespace: is not a secret setting; set it without --secret');
+    const { raw, secrets } = splitConfig('dev', { 'observatory:target': 'docker', 'observatory:postgresDsn': { secure: 'v1:abc' }, 'observatory:smtpPassword': 'hunter2', 'kubernetes:context': 'kind' });
+    expect(raw).toEqual({ target: 'docker' });
+    expect(secrets).toEqual({ postgresDsn: 'secret', smtpPassword: 'plaintext' });
+  });
+});

@@ -1,0 +1,46 @@
+/** Shared test fixtures: a valid stack config and helpers to build variants of it. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ObservatoryError } from '../catalog/errors';
+import { parseStackConfig, type StackConfig } from '../stacks/config/schema';
+import type { SecretPresence } from '../stacks/config/secrets';
+
+export const REPO = path.resolve(__dirname, '..');
+
+export const ALL_SECRETS: SecretPresence = {
+  grafanaAdminPassword: 'secret',
+  postgresDsn: 'secret',
+  slackWebhookUrl: 'secret',
+  pagerdutyRoutingKey: 'secret',
+  smtpPassword: 'secret',
+  deadMansSwitchUrl: 'secret',
+};
+
+export function baseRaw(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    target: 'kubernetes',
+    apps: [{ name: 'api', image: 'registry.example.com/api:1.2.3', port: 8080 }],
+    receivers: { slack: { channel: '#alerts' }, pagerduty: { enabled: true }, deadMansSwitch: { enabled: true } },
+    ...overrides,
+  };
+}
+
+export function config(overrides: Record<string, unknown> = {}, stack = 'prod', secrets: SecretPresence = ALL_SECRETS): StackConfig {
+  return parseStackConfig(stack, baseRaw(overrides), secrets);
+}
+
+/** The ObservatoryError a function throws (fails the test if it throws nothing or something else). */
+export function errorOf(fn: () => unknown): ObservatoryError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ObservatoryError) return e;
+    throw new Error(`expected an ObservatoryError, got: ${String(e)}`);
+  }
+  throw new Error('expected an ObservatoryError, nothing was thrown');
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `observatory-${prefix}-`));
+}

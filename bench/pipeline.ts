@@ -2,20 +2,22 @@
  * The Prometheus side of the benchmarks, end to end:
  *  1. backfill the raw history (bench/backfill.ts), ending FUTURE_MARGIN past the wall clock so
  *     rules evaluated "now" see full windows however long the backfill took;
- *  2. rules: start Prometheus with the rendered rule files, time every group (bench/rules.ts);
- *  3. queries: backfill the recording rules the dashboards read with `promtool tsdb
+ *  2. backfill the recorded series the dashboards and the rules themselves read with `promtool tsdb
  *     create-blocks-from rules` (definitions rewritten to raw expressions, since promtool cannot
- *     backfill rules that read other rules), restart on the merged data, wait for Prometheus to
- *     merge the overlapping blocks, and time every panel query (bench/queries.ts).
+ *     backfill rules that read other rules), and let Prometheus merge the overlapping blocks;
+ *  3. rules: restart with the rendered rule files and time every group (bench/rules.ts);
+ *  4. queries: restart without rules (and without the live rule results) and time every panel
+ *     query (bench/queries.ts).
  * Prometheus is stopped by PID when done, also on failure.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import type { Catalog } from '../catalog';
+import { durationSeconds } from '../catalog/duration';
 import { planDataset, type DatasetScale } from './dataset';
 import { backfillRaw, moveBlocks, timeGrid, type RawBackfill } from './backfill';
-import { expandRecorded } from './expand';
+import { directlyRecorded, expandRecorded, type RecordingDefinition } from './expand';
 import { PrometheusServer, sleep } from './prometheus';
 import { run, toolVersion } from './proc';
 import { benchmarkDashboards, recordedSeriesUsed, summarizeDashboards, type DashboardResult, type PanelResult } from './queries';
@@ -102,21 +104,28 @@ async function waitForCompaction(dataDir: string, log: (l: string) => void): Pro
   return (Date.now() - t0) / 1000;
 }
 
-function writeConfig(inputs: StackInputs, dir: string, ruleFiles: readonly string[]): string {
-  const file = path.join(dir, 'prometheus.yml');
+function writeConfig(inputs: StackInputs, dir: string, ruleFiles: readonly string[], name: string): string {
+  const file = path.join(dir, name);
   fs.writeFileSync(file, benchPrometheusConfig(inputs, ruleFiles));
   return file;
 }
 
-/** Backfills the recorded series the dashboards read; returns what it did. */
-async function backfillRecordingRules(server: PrometheusServer, inputs: StackInputs, grid: RawBackfill, runDir: string, dataDir: string, log: (l: string) => void): Promise<Omit<RulesBackfill, 'compactionWaitSeconds'>> {
-  const used = recordedSeriesUsed(inputs.dashboards, inputs.recordings, inputs.scrapeSeconds);
+/** Recorded series that recording rules read (their history changes what a rule costs). */
+export function recordedSeriesReadByRules(recordings: readonly RecordingDefinition[]): Set<string> {
+  const names = new Set(recordings.map((r) => r.record));
+  const out = new Set<string>();
+  for (const r of recordings) for (const n of directlyRecorded(r.expr, names)) out.add(n);
+  return out;
+}
+
+/** Backfills the given recorded series; returns what it did. */
+async function backfillRecordingRules(server: PrometheusServer, inputs: StackInputs, used: ReadonlySet<string>, grid: RawBackfill, runDir: string, dataDir: string, log: (l: string) => void): Promise<Omit<RulesBackfill, 'compactionWaitSeconds'>> {
   const evalInterval = `${inputs.evalSeconds}s`;
   const rules = inputs.recordings
     .filter((r) => used.has(r.record))
     .map((r) => ({ record: r.record, expr: expandRecorded(r.expr, inputs.recordings, evalInterval), ...(r.labels ? { labels: { ...r.labels } } : {}) }));
   if (rules.length === 0) return { rules: 0, records: [], seconds: 0 };
-  log(`queries: backfilling ${rules.length} recording rules (${used.size} recorded series) with promtool, 2 in parallel`);
+  log(`backfill: ${rules.length} recording rules (${used.size} recorded series) with promtool, 2 in parallel`);
   const t0 = process.hrtime.bigint();
   const parts = [0, 1].map((i) => rules.filter((_, j) => j % 2 === i)).filter((p) => p.length > 0);
   await Promise.all(
@@ -162,37 +171,45 @@ export async function runPrometheusBench(opts: PrometheusBenchOptions): Promise<
 
   let server: PrometheusServer | undefined;
   try {
-    if (opts.rules) {
-      server = await PrometheusServer.start({ dataDir, configFile: writeConfig(inputs, runDir, ruleFiles), logFile: path.join(runDir, 'prometheus-rules.log') });
-      log(`rules: Prometheus ${server.url} (pid ${server.pid}) evaluating ${ruleFiles.length} rule files`);
-      const groupRules = new Map(inputs.ruleFiles.flatMap((f) => f.groups.map((g) => [g.name, g.rules] as const)));
-      const maxInterval = Math.max(inputs.evalSeconds, ...inputs.ruleFiles.flatMap((f) => f.groups.map((g) => (g.interval ? Number.parseFloat(g.interval) : 0))));
-      result.rules = await measureRuleGroups(server, groupRules, RULE_EVALUATIONS, (RULE_EVALUATIONS + 2) * maxInterval + 60, log);
+    const noRules = writeConfig(inputs, runDir, [], 'prometheus-norules.yml');
+    const used = new Set<string>();
+    if (opts.queries) for (const n of recordedSeriesUsed(inputs.dashboards, inputs.recordings, inputs.scrapeSeconds)) used.add(n);
+    if (opts.rules) for (const n of recordedSeriesReadByRules(inputs.recordings)) used.add(n);
+    if (opts.queries && inputs.dashboards.length === 0) log('queries: warning: the stack renders no dashboards; nothing to time');
+    if (used.size > 0) {
+      server = await PrometheusServer.start({ dataDir, configFile: noRules, logFile: path.join(runDir, 'prometheus-backfill.log') });
+      const rb = await backfillRecordingRules(server, inputs, used, backfill, runDir, dataDir, log);
       await server.stop();
       server = undefined;
-      // Live rule results must not mix with the backfilled ones: drop the head (WAL), keep the blocks.
-      for (const d of ['wal', 'chunks_head', 'wbl']) fs.rmSync(path.join(dataDir, d), { recursive: true, force: true });
+      result.rulesBackfill = { ...rb, compactionWaitSeconds: 0 };
     }
-    if (opts.queries) {
-      if (inputs.dashboards.length === 0) {
-        log('queries: warning: the stack renders no dashboards; nothing to time');
-      } else {
-        const configFile = writeConfig(inputs, runDir, []);
-        server = await PrometheusServer.start({ dataDir, configFile, logFile: path.join(runDir, 'prometheus-backfill.log') });
-        const rb = await backfillRecordingRules(server, inputs, backfill, runDir, dataDir, log);
+    // The next server merges the backfilled rule blocks into the raw ones about a minute after it
+    // starts; nothing is measured until that is done.
+    const first = opts.rules ? writeConfig(inputs, runDir, ruleFiles, 'prometheus-rules.yml') : noRules;
+    server = await PrometheusServer.start({ dataDir, configFile: first, logFile: path.join(runDir, opts.rules ? 'prometheus-rules.log' : 'prometheus-queries.log') });
+    log(`bench: Prometheus ${server.url} (pid ${server.pid}); waiting for it to merge the backfilled blocks`);
+    const waited = await waitForCompaction(dataDir, log);
+    if (result.rulesBackfill) result.rulesBackfill = { ...result.rulesBackfill, compactionWaitSeconds: waited };
+    if (opts.rules) {
+      const groupRules = new Map(inputs.ruleFiles.flatMap((f) => f.groups.map((g) => [g.name, g.rules] as const)));
+      const maxInterval = Math.max(inputs.evalSeconds, ...inputs.ruleFiles.flatMap((f) => f.groups.map((g) => (g.interval ? durationSeconds(g.interval) : 0))));
+      result.rules = await measureRuleGroups(server, groupRules, RULE_EVALUATIONS, (RULE_EVALUATIONS + 2) * maxInterval + 60, log);
+      if (opts.queries && inputs.dashboards.length > 0) {
         await server.stop();
-        server = await PrometheusServer.start({ dataDir, configFile, logFile: path.join(runDir, 'prometheus-queries.log') });
-        log(`queries: Prometheus ${server.url} (pid ${server.pid}); waiting for it to merge the backfilled blocks`);
-        const compactionWaitSeconds = await waitForCompaction(dataDir, log);
-        result.rulesBackfill = { ...rb, compactionWaitSeconds };
-        result.panels = await benchmarkDashboards(server, inputs.dashboards, inputs.recordings, {
-          scrapeSeconds: inputs.scrapeSeconds,
-          evalInterval: `${inputs.evalSeconds}s`,
-          endSeconds: backfill.endSeconds,
-          log,
-        });
-        result.dashboards = summarizeDashboards(inputs.dashboards, result.panels);
+        // Live rule results must not mix with the backfilled ones: drop the head, keep the blocks.
+        for (const d of ['wal', 'chunks_head', 'wbl']) fs.rmSync(path.join(dataDir, d), { recursive: true, force: true });
+        server = await PrometheusServer.start({ dataDir, configFile: noRules, logFile: path.join(runDir, 'prometheus-queries.log') });
       }
+    }
+    if (opts.queries && inputs.dashboards.length > 0) {
+      log(`queries: Prometheus ${server.url} (pid ${server.pid})`);
+      result.panels = await benchmarkDashboards(server, inputs.dashboards, inputs.recordings, {
+        scrapeSeconds: inputs.scrapeSeconds,
+        evalInterval: `${inputs.evalSeconds}s`,
+        endSeconds: backfill.endSeconds,
+        log,
+      });
+      result.dashboards = summarizeDashboards(inputs.dashboards, result.panels);
     }
   } finally {
     await server?.stop();

@@ -22,15 +22,21 @@ export async function freePort(): Promise<number> {
 }
 
 const live = new Set<ChildProcess>();
+let guarded = false;
 function killAll(): void {
   for (const c of live) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
 }
-process.on('exit', killAll);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    killAll();
-    process.exit(130);
-  });
+/** On exit or Ctrl-C, kill the servers this process started (by PID), so none outlives a failed run. */
+function guardExit(): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
 }
 
 export interface ServerOptions {
@@ -52,6 +58,7 @@ export class PrometheusServer {
   }
 
   static async start(opts: ServerOptions): Promise<PrometheusServer> {
+    guardExit();
     const port = await freePort();
     fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
     const log = fs.openSync(opts.logFile, 'w');

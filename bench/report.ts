@@ -1,6 +1,7 @@
 /**
- * Benchmark results as JSON (one file per benchmark, so running one keeps the others' last results)
- * and one Markdown report, bench/results/latest.md, rebuilt from whichever JSON files exist.
+ * Benchmark results as JSON — render.json, and prometheus.json for the last queries/rules run — and
+ * one Markdown report, latest.md, rebuilt from whichever JSON files exist (so `render` alone keeps
+ * the last Prometheus results and vice versa).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -109,7 +109,7 @@ function prometheusSections(s: Stored<PrometheusBenchResult>): string[] {
       '## Dashboard queries (`npm run bench -- queries`)',
       '',
       'Every panel query through the HTTP API as Grafana sends it for a 1000 px panel (step = range/1000 rounded as Grafana rounds, at least the scrape interval), ' +
-        'server time from `stats=all` (evalTotalTime, best of 2), as rendered and with recording rules expanded to their raw expressions.',
+        'server time from `stats=all` (evalTotalTime, best of 2 runs; queries over 1 s run once), as rendered and with recording rules expanded to their raw expressions.',
       '',
       '| dashboard | range | queries | rendered | raw | raw / rendered | slowest panel (rendered) | samples rendered | samples raw | errors |',
       '|---|---|---:|---:|---:|---:|---|---:|---:|---:|',

@@ -189,7 +189,7 @@ interface RuleInfo {
   readonly severity: string;
 }
 
-/** Rules by group, then by `alert X` / `record Y` (with labels when a name repeats in its group). */
+/** Rules by group, then by `alert X{labels}` / `record Y{labels}` (labels other than severity). */
 type RuleFile = ReadonlyMap<string, ReadonlyMap<string, RuleInfo>>;
 
 function labelText(labels: Json, skip: readonly string[]): string {
@@ -210,14 +210,14 @@ function parseRuleFile(text: string, where: string): RuleFile {
   if (!isObject(raw) || !Array.isArray(raw.groups)) throw new ObservatoryError(where, 'is not a Prometheus rule file (expected a "groups" list)');
   const groups = new Map<string, Map<string, RuleInfo>>();
   for (const g of objects(raw.groups)) {
-    const rules = objects(g.rules);
-    const names = rules.map((r) => (r.alert !== undefined ? `alert ${str(r.alert)}` : `record ${str(r.record)}`));
     const byKey = new Map<string, RuleInfo>();
-    rules.forEach((r, i) => {
+    objects(g.rules).forEach((r, i) => {
       const labels = isObject(r.labels) ? r.labels : {};
-      let key = names[i];
-      // A repeated name (quantile recordings, per-severity alerts) is told apart by its labels.
-      if (names.filter((n) => n === key).length > 1) key = `${key}${labelText(labels, ['severity']) || labelText(labels, [])}`;
+      const name = r.alert !== undefined ? `alert ${str(r.alert)}` : `record ${str(r.record)}`;
+      // Labels are part of the key (quantile recordings share a name), except severity, which is a
+      // property of the rule the diff reports; it only tells apart rules equal in everything else.
+      let key = `${name}${labelText(labels, ['severity'])}`;
+      if (byKey.has(key)) key = `${name}${labelText(labels, [])}`;
       if (byKey.has(key)) key = `${key} #${i + 1}`;
       byKey.set(key, { expr: str(r.expr).trim(), for: str(r.for), severity: str(labels.severity) });
     });

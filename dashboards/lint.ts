@@ -46,6 +46,7 @@ export interface LintVariable {
   readonly datasource?: DataSourceRef;
   readonly multi?: boolean;
   readonly includeAll?: boolean;
+  readonly allValue?: string;
 }
 export interface LintDashboard {
   readonly uid?: string;

@@ -26,14 +26,18 @@ export type DashboardChange =
   | { readonly kind: 'query-changed'; readonly panel: string; readonly refId: string; readonly before: string; readonly after: string }
   | { readonly kind: 'unit-changed'; readonly panel: string; readonly before: string; readonly after: string }
   | { readonly kind: 'thresholds-changed'; readonly panel: string; readonly before: string; readonly after: string }
-  | { readonly kind: 'variable-changed'; readonly variable: string; readonly before: string; readonly after: string };
+  | { readonly kind: 'variable-changed'; readonly variable: string; readonly before: string; readonly after: string }
+  /** Anything else that changed (legend, display options, links, ...), as JSON paths. */
+  | { readonly kind: 'settings-changed'; readonly scope: 'dashboard' | 'panel' | 'variable'; readonly name: string; readonly paths: readonly string[] };
 
-export type RuleField = 'expression' | 'for' | 'severity';
+/** `annotations` lists the annotation keys that changed (in `after`; `before` is empty). */
+export type RuleField = 'expression' | 'for' | 'severity' | 'annotations';
 
 export type RuleChange =
   | { readonly kind: 'rule-added'; readonly group: string; readonly rule: string; readonly expr: string }
   | { readonly kind: 'rule-removed'; readonly group: string; readonly rule: string }
-  | { readonly kind: 'rule-changed'; readonly group: string; readonly rule: string; readonly fields: readonly { readonly field: RuleField; readonly before: string; readonly after: string }[] };
+  | { readonly kind: 'rule-changed'; readonly group: string; readonly rule: string; readonly fields: readonly { readonly field: RuleField; readonly before: string; readonly after: string }[] }
+  | { readonly kind: 'groups-changed' };
 
 export type FileStatus = 'added' | 'removed' | 'changed';
 
@@ -78,12 +82,21 @@ interface PanelInfo {
   readonly unit: string;
   readonly thresholds: string;
   readonly queries: ReadonlyMap<string, string>;
+  /** The rest of the panel (legend, options, colours, ...), for "settings changed". */
+  readonly rest: Json;
+}
+
+interface VariableInfo {
+  readonly query: string;
+  readonly rest: Json;
 }
 
 interface DashboardInfo {
   readonly title: string;
   readonly panels: ReadonlyMap<string, PanelInfo>;
-  readonly variables: ReadonlyMap<string, string>;
+  readonly variables: ReadonlyMap<string, VariableInfo>;
+  /** Dashboard-level settings (links, tags, time, ...). */
+  readonly rest: Json;
 }
 
 type Json = Record<string, unknown>;
@@ -100,6 +113,35 @@ function objects(v: unknown): Json[] {
   return Array.isArray(v) ? v.filter(isObject) : [];
 }
 
+function without(o: Json, keys: readonly string[]): Json {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (isObject(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+}
+
+/**
+ * Where two JSON values differ, as paths (`options.legend`, `targets[A].legendFormat`), at most
+ * `depth` levels deep: enough to say what changed without dumping the values.
+ */
+export function changedPaths(before: unknown, after: unknown, depth = 3, prefix = ''): string[] {
+  if (canonical(before) === canonical(after)) return [];
+  const join = (key: string) => (prefix ? `${prefix}.${key}` : key);
+  if (depth > 1 && isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => changedPaths(before[k], after[k], depth - 1, join(k)));
+  }
+  const byRef = (v: unknown) => (Array.isArray(v) && v.every((x) => isObject(x) && typeof x.refId === 'string') ? new Map(objects(v).map((x) => [str(x.refId), x])) : undefined);
+  const b = byRef(before);
+  const a = byRef(after);
+  if (depth > 1 && a && b) {
+    const refs = [...new Set([...b.keys(), ...a.keys()])].sort();
+    return refs.flatMap((r) => changedPaths(b.get(r), a.get(r), depth - 1, `${prefix}[${r}]`));
+  }
+  return [prefix || '(value)'];
+}
+
 /** Threshold steps as one readable line: `base green, 0.2 orange, 0.5 red`. */
 export function formatThresholds(thresholds: unknown): string {
   if (!isObject(thresholds)) return '(none)';
@@ -112,6 +154,17 @@ function gridOf(p: Json): Grid {
   const g = isObject(p.gridPos) ? p.gridPos : {};
   const n = (v: unknown) => (typeof v === 'number' ? v : 0);
   return { x: n(g.x), y: n(g.y), w: n(g.w), h: n(g.h) };
+}
+
+/** The panel minus what the diff reports on its own (position, queries, unit, thresholds, id). */
+function panelRest(p: Json): Json {
+  const fieldConfig = isObject(p.fieldConfig) ? p.fieldConfig : {};
+  const defaults = isObject(fieldConfig.defaults) ? fieldConfig.defaults : {};
+  return {
+    ...without(p, ['id', 'title', 'gridPos', 'targets', 'fieldConfig']),
+    fieldConfig: { ...fieldConfig, defaults: without(defaults, ['unit', 'thresholds']) },
+    targets: objects(p.targets).map((t) => without(t, ['expr'])),
+  };
 }
 
 function parseDashboard(text: string, where: string): DashboardInfo {
@@ -136,25 +189,29 @@ function parseDashboard(text: string, where: string): DashboardInfo {
     const defaults = isObject(p.fieldConfig) && isObject(p.fieldConfig.defaults) ? p.fieldConfig.defaults : {};
     const queries = new Map<string, string>();
     objects(p.targets).forEach((t, i) => queries.set(str(t.refId) || `#${i + 1}`, str(t.expr)));
-    panels.set(key, { title: key, grid: gridOf(p), unit: str(defaults.unit), thresholds: formatThresholds(defaults.thresholds), queries });
+    panels.set(key, { title: key, grid: gridOf(p), unit: str(defaults.unit), thresholds: formatThresholds(defaults.thresholds), queries, rest: panelRest(p) });
   }
-  const variables = new Map<string, string>();
+  const variables = new Map<string, VariableInfo>();
   const templating = isObject(raw.templating) ? raw.templating : {};
   for (const v of objects(templating.list)) {
     const q = isObject(v.query) ? v.query.query : v.query;
-    variables.set(str(v.name), `${str(v.type)}: ${str(q)}`);
+    variables.set(str(v.name), { query: `${str(v.type)}: ${str(q)}`, rest: without(v, ['name', 'query', 'definition']) });
   }
-  return { title: str(raw.title), panels, variables };
+  // Rows are layout: their titles and positions count as dashboard settings.
+  const rows = objects(raw.panels).filter((p) => p.type === 'row').map((p) => ({ title: p.title, gridPos: p.gridPos }));
+  return { title: str(raw.title), panels, variables, rest: { ...without(raw, ['panels', 'templating']), rows } };
 }
 
 function sameGrid(a: Grid, b: Grid): boolean {
   return a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
 }
 
-const EMPTY_DASHBOARD: DashboardInfo = { title: '', panels: new Map(), variables: new Map() };
+const EMPTY_DASHBOARD: DashboardInfo = { title: '', panels: new Map(), variables: new Map(), rest: {} };
 
 function diffDashboard(before: DashboardInfo, after: DashboardInfo): DashboardChange[] {
   const changes: DashboardChange[] = [];
+  const settings = changedPaths(before.rest, after.rest, 2);
+  if (settings.length > 0) changes.push({ kind: 'settings-changed', scope: 'dashboard', name: after.title || before.title, paths: settings });
   for (const key of before.panels.keys()) if (!after.panels.has(key)) changes.push({ kind: 'panel-removed', panel: key });
   for (const [key, a] of after.panels) {
     const b = before.panels.get(key);
@@ -171,12 +228,18 @@ function diffDashboard(before: DashboardInfo, after: DashboardInfo): DashboardCh
     }
     if (a.unit !== b.unit) changes.push({ kind: 'unit-changed', panel: key, before: b.unit || '(none)', after: a.unit || '(none)' });
     if (a.thresholds !== b.thresholds) changes.push({ kind: 'thresholds-changed', panel: key, before: b.thresholds, after: a.thresholds });
+    const rest = changedPaths(b.rest, a.rest, 4);
+    if (rest.length > 0) changes.push({ kind: 'settings-changed', scope: 'panel', name: key, paths: rest });
   }
   const names = [...new Set([...before.variables.keys(), ...after.variables.keys()])];
   for (const name of names) {
-    const b = before.variables.get(name) ?? '(none)';
-    const a = after.variables.get(name) ?? '(none)';
-    if (a !== b) changes.push({ kind: 'variable-changed', variable: name, before: b, after: a });
+    const b = before.variables.get(name);
+    const a = after.variables.get(name);
+    if ((a?.query ?? '(none)') !== (b?.query ?? '(none)')) changes.push({ kind: 'variable-changed', variable: name, before: b?.query ?? '(none)', after: a?.query ?? '(none)' });
+    if (a && b) {
+      const rest = changedPaths(b.rest, a.rest, 2);
+      if (rest.length > 0) changes.push({ kind: 'settings-changed', scope: 'variable', name, paths: rest });
+    }
   }
   return changes;
 }
@@ -187,10 +250,17 @@ interface RuleInfo {
   readonly expr: string;
   readonly for: string;
   readonly severity: string;
+  readonly annotations: Json;
 }
 
-/** Rules by group, then by `alert X{labels}` / `record Y{labels}` (labels other than severity). */
-type RuleFile = ReadonlyMap<string, ReadonlyMap<string, RuleInfo>>;
+interface RuleFile {
+  /** Rules by group, then by `alert X{labels}` / `record Y{labels}` (labels other than severity). */
+  readonly groups: ReadonlyMap<string, ReadonlyMap<string, RuleInfo>>;
+  /** The whole file, canonical, to notice changes the per-rule view does not show (order, intervals). */
+  readonly canonical: string;
+}
+
+const EMPTY_RULE_FILE: RuleFile = { groups: new Map(), canonical: '' };
 
 function labelText(labels: Json, skip: readonly string[]): string {
   const parts = Object.keys(labels)
@@ -219,19 +289,19 @@ function parseRuleFile(text: string, where: string): RuleFile {
       let key = `${name}${labelText(labels, ['severity'])}`;
       if (byKey.has(key)) key = `${name}${labelText(labels, [])}`;
       if (byKey.has(key)) key = `${key} #${i + 1}`;
-      byKey.set(key, { expr: str(r.expr).trim(), for: str(r.for), severity: str(labels.severity) });
+      byKey.set(key, { expr: str(r.expr).trim(), for: str(r.for), severity: str(labels.severity), annotations: isObject(r.annotations) ? r.annotations : {} });
     });
     groups.set(str(g.name), byKey);
   }
-  return groups;
+  return { groups, canonical: canonical(raw) };
 }
 
 function diffRuleFiles(before: RuleFile, after: RuleFile): RuleChange[] {
   const changes: RuleChange[] = [];
-  const groupNames = [...new Set([...before.keys(), ...after.keys()])];
+  const groupNames = [...new Set([...before.groups.keys(), ...after.groups.keys()])];
   for (const group of groupNames) {
-    const b = before.get(group) ?? new Map<string, RuleInfo>();
-    const a = after.get(group) ?? new Map<string, RuleInfo>();
+    const b = before.groups.get(group) ?? new Map<string, RuleInfo>();
+    const a = after.groups.get(group) ?? new Map<string, RuleInfo>();
     for (const rule of b.keys()) if (!a.has(rule)) changes.push({ kind: 'rule-removed', group, rule });
     for (const [rule, info] of a) {
       const old = b.get(rule);
@@ -243,9 +313,14 @@ function diffRuleFiles(before: RuleFile, after: RuleFile): RuleChange[] {
       if (old.expr !== info.expr) fields.push({ field: 'expression', before: old.expr, after: info.expr });
       if (old.for !== info.for) fields.push({ field: 'for', before: old.for || '(none)', after: info.for || '(none)' });
       if (old.severity !== info.severity) fields.push({ field: 'severity', before: old.severity || '(none)', after: info.severity || '(none)' });
+      const annotations = changedPaths(old.annotations, info.annotations, 2);
+      if (annotations.length > 0) fields.push({ field: 'annotations', before: '', after: annotations.join(', ') });
       if (fields.length > 0) changes.push({ kind: 'rule-changed', group, rule, fields });
     }
   }
+  // Same rules, but the file still differs: rule order (later recordings read earlier ones) or
+  // group settings such as `interval`.
+  if (changes.length === 0 && before.canonical !== after.canonical) changes.push({ kind: 'groups-changed' });
   return changes;
 }
 
@@ -275,13 +350,13 @@ export function diffFileSets(before: FileSet, after: FileSet, sides: SideNames =
       const ad = a === undefined ? EMPTY_DASHBOARD : parseDashboard(a, where('after'));
       // A new dashboard lists its panels; a removed one is just removed.
       const changes = status === 'removed' ? [] : diffDashboard(bd, ad).filter((c) => status === 'changed' || c.kind === 'panel-added');
-      if (status === 'changed' && changes.length === 0) continue; // formatting-only change
+      if (status === 'changed' && changes.length === 0) continue; // key order or whitespace only
       out.push({ type: 'dashboard', path: rel, stack, title: ad.title || bd.title, status, changes });
     } else if (RULES_PATH.test(rel)) {
-      const br = b === undefined ? new Map() : parseRuleFile(b, where('before'));
-      const ar = a === undefined ? new Map() : parseRuleFile(a, where('after'));
+      const br = b === undefined ? EMPTY_RULE_FILE : parseRuleFile(b, where('before'));
+      const ar = a === undefined ? EMPTY_RULE_FILE : parseRuleFile(a, where('after'));
       const changes = diffRuleFiles(br, ar);
-      if (status === 'changed' && changes.length === 0) continue; // comments, order of keys
+      if (status === 'changed' && changes.length === 0) continue; // comments or key order only
       out.push({ type: 'rules', path: rel, stack, status, changes });
     } else {
       out.push({ type: 'other', path: rel, stack, status });

@@ -41,10 +41,23 @@ function dashboardChangeLines(c: DashboardChange): string[] {
       return [`- Thresholds changed: **${c.panel}**: ${code(c.before)} → ${code(c.after)}`];
     case 'variable-changed':
       return [`- Variable changed: ${code(c.variable)}: ${code(c.before)} → ${code(c.after)}`];
+    case 'settings-changed': {
+      const paths = c.paths.map(code).join(', ');
+      if (c.scope === 'dashboard') return [`- Dashboard settings changed: ${paths}`];
+      if (c.scope === 'variable') return [`- Variable settings changed: ${code(c.name)}: ${paths}`];
+      return [`- Panel settings changed: **${c.name}**: ${paths}`];
+    }
   }
 }
 
+function ruleFieldLines(f: { readonly field: string; readonly before: string; readonly after: string }): string[] {
+  if (f.field === 'expression') return ['  - expression:', ...exprDiff(f.before, f.after, '    ')];
+  if (f.field === 'annotations') return [`  - annotations changed: ${f.after.split(', ').map(code).join(', ')}`];
+  return [`  - ${f.field}: ${code(f.before)} → ${code(f.after)}`];
+}
+
 function ruleChangeLines(c: RuleChange): string[] {
+  if (c.kind === 'groups-changed') return ['- Rule order or group settings changed'];
   const where = `${code(c.rule)} (group ${code(c.group)})`;
   switch (c.kind) {
     case 'rule-added':
@@ -52,10 +65,7 @@ function ruleChangeLines(c: RuleChange): string[] {
     case 'rule-removed':
       return [`- Rule removed: ${where}`];
     case 'rule-changed':
-      return [
-        `- Rule changed: ${where}`,
-        ...c.fields.flatMap((f) => (f.field === 'expression' ? ['  - expression:', ...exprDiff(f.before, f.after, '    ')] : [`  - ${f.field}: ${code(f.before)} → ${code(f.after)}`])),
-      ];
+      return [`- Rule changed: ${where}`, ...c.fields.flatMap(ruleFieldLines)];
   }
 }
 

@@ -162,9 +162,15 @@ function lastValue(): common.ReduceDataOptionsBuilder {
   return new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
 }
 
-export function statPanel(spec: PanelSpec): stat.PanelBuilder {
+export interface StatOptions {
+  /** Show each series' legend next to its value (e.g. "shop-api · objective 99.5%"). Default: false (Grafana decides). */
+  readonly showNames?: boolean;
+}
+
+export function statPanel(spec: PanelSpec, options: StatOptions = {}): stat.PanelBuilder {
   return applyCommon(new stat.PanelBuilder(), spec, 6, 5)
     .reduceOptions(lastValue())
+    .textMode(options.showNames ? common.BigValueTextMode.ValueAndName : common.BigValueTextMode.Auto)
     .colorMode(common.BigValueColorMode.Value)
     .graphMode(spec.mappings ? common.BigValueGraphMode.None : common.BigValueGraphMode.Area)
     .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds));

@@ -47,24 +47,30 @@ const TITLES: Record<Sli, string> = { availability: 'Availability', latency: 'La
 
 export function sliOverPeriod(config: StackConfig, sli: Sli) {
   const objective = objectiveOf(config, sli);
-  return statPanel({
-    title: `${TITLES[sli]} (${SLO_PERIOD})`,
-    description: `Share of ${sliMeaning(config, sli)} over the last ${SLO_PERIOD}. Objective: ${percent(objective)} (config.slo); red below it.`,
-    unit: RATIO_UNIT,
-    targets: [{ expr: oneMinus(periodErrorRatio(sli)), legend: '{{service}}' }],
-    thresholds: lowerThresholds(objective),
-  });
+  return statPanel(
+    {
+      title: `${TITLES[sli]} (${SLO_PERIOD})`,
+      description: `Share of ${sliMeaning(config, sli)} over the last ${SLO_PERIOD}. Objective: ${percent(objective)} (config.slo); red below it.`,
+      unit: RATIO_UNIT,
+      targets: [{ expr: oneMinus(periodErrorRatio(sli)), legend: `{{service}} · objective ${percent(objective)}` }],
+      thresholds: lowerThresholds(objective),
+    },
+    { showNames: true },
+  );
 }
 
 export function errorBudgetLeft(config: StackConfig, sli: Sli) {
   const budget = errorBudget(objectiveOf(config, sli));
-  return statPanel({
-    title: `${TITLES[sli]} error budget left (${SLO_PERIOD})`,
-    description: `Share of the ${SLO_PERIOD} error budget (${percent(budget)} of requests) not yet spent; red once it is exhausted.`,
-    unit: RATIO_UNIT,
-    targets: [{ expr: oneMinus(divByConstant(periodErrorRatio(sli), budget)), legend: '{{service}}' }],
-    thresholds: lowerThresholds(0),
-  });
+  return statPanel(
+    {
+      title: `${TITLES[sli]} error budget left (${SLO_PERIOD})`,
+      description: `Share of the ${SLO_PERIOD} error budget (${percent(budget)} of requests) not yet spent; red once it is exhausted.`,
+      unit: RATIO_UNIT,
+      targets: [{ expr: oneMinus(divByConstant(periodErrorRatio(sli), budget)), legend: `{{service}} · budget ${percent(budget)} of requests` }],
+      thresholds: lowerThresholds(0),
+    },
+    { showNames: true },
+  );
 }
 
 /** The two page-worthy windows; the alerts page when both the long and the short window burn. */

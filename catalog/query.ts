@@ -215,7 +215,8 @@ export function topk<L extends string>(k: number, q: Query<L>): Query<L> {
 /**
  * Grafana's `label_values(selector, label)` template-variable query. It is not PromQL (Grafana
  * turns it into a series lookup), so it is a string, but the selector is built through the handle:
- * the metric, the matchers and the label are checked like any other query.
+ * the metric, the matchers and the label are checked like any other query. Matchers default to
+ * none (every series of the handle).
  */
 export function labelValues<L extends string>(handle: SeriesHandle<L>, label: L, matchers: Matchers<L> = {}): string {
   if (!(handle.labels as readonly string[]).includes(label)) {

@@ -123,7 +123,8 @@ function canonical(v: unknown): string {
 
 /**
  * Where two JSON values differ, as paths (`options.legend`, `targets[A].legendFormat`), at most
- * `depth` levels deep: enough to say what changed without dumping the values.
+ * `depth` levels deep (default 3): enough to say what changed without dumping the values.
+ * `prefix` (default: none) is the path of the values themselves.
  */
 export function changedPaths(before: unknown, after: unknown, depth = 3, prefix = ''): string[] {
   if (canonical(before) === canonical(after)) return [];
@@ -334,7 +335,7 @@ function splitStack(path: string): { stack: string; rel: string } {
   return i < 0 ? { stack: '', rel: path } : { stack: path.slice(0, i), rel: path.slice(i + 1) };
 }
 
-/** Every changed file between two rendered trees, sorted by stack then path. */
+/** Every changed file between two rendered trees, sorted by path (stack first). */
 export function diffFileSets(before: FileSet, after: FileSet, sides: SideNames = { before: 'before', after: 'after' }): FileDiff[] {
   const out: FileDiff[] = [];
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();

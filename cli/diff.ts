@@ -61,6 +61,7 @@ export function filesInWorkingTree(root: string): FileSet {
   return files;
 }
 
+/** Runs the command; `root` defaults to this repository and `write` to stdout (tests pass their own). */
 export function diff(argv: string[], root = REPO_ROOT, write: (text: string) => void = (t) => process.stdout.write(t)): number {
   const { positionals } = parseFlags(argv, {}, true);
   if (positionals.length !== 1) throw new ObservatoryError('<git-ref>', 'give exactly one git ref to compare with, e.g. `npm run diff -- origin/main`');

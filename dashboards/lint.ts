@@ -135,13 +135,14 @@ export function lintDashboard(d: LintDashboard, catalog: Catalog): LintProblem[]
       if (!defined.has(name) && !BUILTIN_VARIABLES.has(name)) add('variable-defined', `uses $${name}, which is not a template variable of this dashboard`, where);
     }
   };
-  const checkExpr = (expr: string, where: string) => {
+  /** Checks one expression; false when it does not parse or names what the catalog lacks. */
+  const checkExpr = (expr: string, where: string): boolean => {
     try {
       checkQuery(catalog, expr, where);
     } catch (e) {
       if (!(e instanceof ObservatoryError)) throw e;
       add(/does not parse/.test(e.problem) ? 'query-parses' : 'query-catalog', e.problem, where);
-      return;
+      return false;
     }
     checkVariablesExist(expr, where);
     for (const s of selectorsOf(expr, where)) {
@@ -151,6 +152,7 @@ export function lintDashboard(d: LintDashboard, catalog: Catalog): LintProblem[]
       }
     }
     for (const p of rateWindowProblems(expr)) add('rate-interval', p, where);
+    return true;
   };
 
   // Variables: the datasource picker, and label_values queries over catalog series.
@@ -166,7 +168,7 @@ export function lintDashboard(d: LintDashboard, catalog: Catalog): LintProblem[]
       continue;
     }
     const [, selector, label] = m;
-    checkExpr(selector, where);
+    if (!checkExpr(selector, where)) continue;
     for (const s of selectorsOf(selector, where)) {
       const info = catalog.series.get(s.metric);
       if (info && !info.labels.has(label)) add('template-query', `label_values: ${s.metric} has no label "${label}"`, where);

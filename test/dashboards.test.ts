@@ -300,6 +300,7 @@ describe('dashboard lint', () => {
     ['a multi-value variable matched with =', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_total{service="$service"})'), 'variable-regex', /needs =~ or !~/],
     ['label_values of a label the metric lacks', (d) => (((d.templating.list ?? [])[1] as { query: string }).query = 'label_values(http_requests_total, pod)'), 'template-query', /has no label "pod"/],
     ['label_values of an unknown metric', (d) => (((d.templating.list ?? [])[1] as { query: string }).query = 'label_values(http_request_total, service)'), 'query-catalog', /not in the catalog/],
+    ['label_values over a selector that does not parse', (d) => (((d.templating.list ?? [])[1] as { query: string }).query = 'label_values(http_requests_total{, service)'), 'query-parses', /does not parse/],
     ['a variable query that is not label_values', (d) => (((d.templating.list ?? [])[1] as { query: string }).query = 'query_result(up)'), 'template-query', /is not label_values/],
     ['no datasource variable', (d) => ((d.templating as { list?: unknown[] }).list = (d.templating.list ?? []).slice(1)), 'template-datasource', /needs a Prometheus datasource variable/],
   ];

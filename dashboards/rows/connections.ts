@@ -5,14 +5,13 @@ import { timeseriesPanel, type Row } from '../common';
 import { valueUnit } from '../units';
 import { INSTANCE, SERVICE } from '../variables';
 
-/** Default width: 24 (the whole row). */
-export function activeConnections(width = 24) {
+export function activeConnections() {
   return timeseriesPanel({
     title: 'Active connections by type',
     description: 'Connections the application holds open right now (HTTP, database, Redis, websocket).',
     unit: valueUnit(app.active_connections),
     targets: [{ expr: sum(series(app.active_connections).select({ service: SERVICE, instance: INSTANCE }), ['service', 'type']), legend: '{{service}} {{type}}' }],
-    width,
+    width: 24,
   });
 }
 

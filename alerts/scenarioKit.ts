@@ -32,7 +32,7 @@ export function steady(value: number): (samples: number) => string {
   return (samples) => `${num(value)}+0x${samples - 1}`;
 }
 
-/** A counter starting at `start` and growing by `perMinute` every sample. */
+/** A counter starting at `start` (default 0) and growing by `perMinute` every sample. */
 export function counter(perMinute: number, start = 0): (samples: number) => string {
   return (samples) => `${num(start)}+${num(perMinute)}x${samples - 1}`;
 }

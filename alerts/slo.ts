@@ -107,7 +107,8 @@ function sloAlert(inputs: AlertInputs, sli: Sli, w: BurnRateWindow): AlertDefini
   const bound = String(inputs.slo.latencyThresholdSeconds);
 
   const badShare = Math.min(3 * limit, (limit + 1) / 2);
-  const bad = Math.ceil(PER_MINUTE * badShare);
+  // toPrecision: 10000 * 0.216 is 2160.0000000000005 in floating point, which must not round up.
+  const bad = Math.ceil(Number((PER_MINUTE * badShare).toPrecision(12)));
   const okBad = Math.floor((PER_MINUTE * limit) / 2);
   const scenarios: AlertScenario[] = [
     { kind: 'fires', name: `${bad} of ${PER_MINUTE} requests a minute bad`, series: traffic(sli, bound, bad), activeAtMinutes: 1, labels: { service: T.service }, value: bad / PER_MINUTE / budget },

@@ -182,6 +182,7 @@ export function and<L extends string>(left: Query<L>, right: Query<L>): Query<L>
 export function vectorOf(value: number): Query<never> {
   return new Query(pb.vect(value), []);
 }
+
 /** Unguarded division: only for denominators that cannot be zero (constants). Prefer ratio(). */
 export const divByConstant = <L extends string>(left: Query<L>, right: number): Query<L> => {
   if (right === 0) throw new ObservatoryError('query.div', 'division by the constant 0');

@@ -74,6 +74,21 @@ describe('bad stack config fails before any resource is registered', () => {
   });
 });
 
+describe('index.ts (what `pulumi up` runs)', () => {
+  it('reports bad input as a RunError: Pulumi prints the message without a stack trace', async () => {
+    setConfig({ ...kube, apps: [{ ...app, replicas: { min: 5, max: 2 } }] }, needed);
+    const pulumiModule = await import('@pulumi/pulumi');
+    const error = await import('../index').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(pulumiModule.RunError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe('stack prod: observatory:apps[0].replicas: min (5) must be <= max (2)');
+    await settle();
+    expect(registered).toEqual([]);
+  });
+});
+
 describe('bad artifacts fail before any resource is registered', () => {
   let KubernetesMonitoringStack: typeof import('../stacks/kubernetes/stack').KubernetesMonitoringStack;
   let pulumiModule: typeof import('@pulumi/pulumi');

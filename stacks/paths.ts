@@ -24,8 +24,11 @@ export const ALERTMANAGER_DATA_DIR = '/alertmanager';
 
 /** Grafana's default provisioning root; each subdirectory (datasources, dashboards, ...) is shipped as a unit. */
 export const GRAFANA_PROVISIONING_DIR = '/etc/grafana/provisioning';
-/** Dashboard JSON files; outside the data volume so a volume never shadows them. */
-export const GRAFANA_DASHBOARDS_DIR = '/etc/grafana/dashboards';
+/**
+ * Dashboard JSON files; outside the data volume so a volume never shadows them. The dashboards
+ * provider (generators/grafanaProvisioning.ts GRAFANA_PATHS.dashboardsDir) reads this directory.
+ */
+export const GRAFANA_DASHBOARDS_DIR = '/etc/grafana/dashboards/observatory';
 /** Grafana's database (users, sessions, preferences). */
 export const GRAFANA_DATA_DIR = '/var/lib/grafana';
 /** Docker only: secret files uploaded for images that read `<VAR>__FILE`. */

@@ -11,6 +11,7 @@ import type { PrometheusConfig } from '../generators/prometheusConfig';
 import { renderStack } from '../generators/renderStack';
 import { SERVICE_NAMES, appReplicaHost } from '../generators/topology';
 import { routeOf } from '../stacks/artifacts';
+import { GRAFANA_DASHBOARDS_DIR } from '../stacks/paths';
 import { splitConfig } from '../stacks/config/fromYaml';
 import { parseStackConfig, type StackConfig } from '../stacks/config/schema';
 import { REPO } from './helpers';
@@ -170,6 +171,23 @@ describe('dev (docker): uploads are the render output', () => {
     for (const a of expected) {
       const route = routeOf(a.path)!;
       expect(uploads.find((u) => u.file === `${route.dir}/${a.path.slice(route.prefix.length)}`)?.content, a.path).toBe(a.content);
+    }
+  });
+
+  it('Grafana: every dashboards provider reads the upload directory, every datasource URL names a container on the network', () => {
+    const rendered = renderStack(config);
+    const files = uploadedFiles(container('grafana'));
+    const aliases = new Set(containers().flatMap(({ c }) => c.networksAdvanced?.[0].aliases ?? []));
+    for (const a of rendered.filter((x) => x.path.startsWith('grafana/provisioning/dashboards/'))) {
+      for (const p of (yaml.load(a.content) as { providers: { options: { path: string } }[] }).providers) {
+        expect(p.options.path, a.path).toBe(GRAFANA_DASHBOARDS_DIR);
+        for (const d of rendered.filter((x) => x.path.startsWith('dashboards/'))) expect(files.has(`${p.options.path}/${path.basename(d.path)}`), d.path).toBe(true);
+      }
+    }
+    for (const a of rendered.filter((x) => x.path.startsWith('grafana/provisioning/datasources/'))) {
+      for (const ds of (yaml.load(a.content) as { datasources: { name: string; url: string }[] }).datasources) {
+        expect(aliases.has(new URL(ds.url).hostname), `${a.path} ${ds.name} -> ${ds.url}`).toBe(true);
+      }
     }
   });
 

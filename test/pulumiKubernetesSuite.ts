@@ -11,6 +11,7 @@ import type { PrometheusConfig } from '../generators/prometheusConfig';
 import { renderStack } from '../generators/renderStack';
 import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_NAMES, internalEndpoints } from '../generators/topology';
 import { routeOf } from '../stacks/artifacts';
+import { GRAFANA_DASHBOARDS_DIR } from '../stacks/paths';
 import { splitConfig } from '../stacks/config/fromYaml';
 import { parseStackConfig, type StackConfig } from '../stacks/config/schema';
 import type { SecretKey } from '../stacks/config/secrets';
@@ -181,6 +182,27 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       for (const a of expected) {
         const route = routeOf(a.path)!;
         expect(files.get(`${route.dir}/${a.path.slice(route.prefix.length)}`), a.path).toBe(a.content);
+      }
+    });
+
+    it('Grafana: every dashboards provider reads the directory the dashboards are mounted in, every datasource URL names a Service', () => {
+      const rendered = renderStack(config);
+      const files = podFiles(registered, workload(registered, 'grafana').spec);
+      const services = new Set(byType(registered, K8S.service).map((r) => inputsOf<Service>(r).metadata.name));
+      for (const a of rendered.filter((x) => x.path.startsWith('grafana/provisioning/dashboards/'))) {
+        const doc = yaml.load(a.content) as { providers: { options: { path: string } }[] };
+        for (const p of doc.providers) {
+          expect(p.options.path, a.path).toBe(GRAFANA_DASHBOARDS_DIR);
+          for (const d of rendered.filter((x) => x.path.startsWith('dashboards/'))) expect(files.has(`${p.options.path}/${path.basename(d.path)}`), d.path).toBe(true);
+        }
+      }
+      for (const a of rendered.filter((x) => x.path.startsWith('grafana/provisioning/datasources/'))) {
+        const doc = yaml.load(a.content) as { datasources: { name: string; url: string }[] };
+        for (const ds of doc.datasources) {
+          const host = new URL(ds.url).hostname;
+          expect(host, `${a.path} ${ds.name}`).toMatch(new RegExp(`^[a-z0-9-]+\\.${config.namespace}\\.svc$`));
+          expect(services.has(host.split('.')[0]), `${a.path} ${ds.name} -> ${host}`).toBe(true);
+        }
       }
     });
 

@@ -37,10 +37,14 @@ export interface StackEndpoints {
   readonly otlpGrpcEndpoint: string;
 }
 
+function missingSecret(config: StackConfig, key: SecretKey): ObservatoryError {
+  return new ObservatoryError(`stack ${config.stack}: observatory:${key}`, `secret is missing; set it with \`pulumi config set --secret observatory:${key} <value>\``);
+}
+
 /** A secret value the component cannot run without; a clear error when it is not set. */
 export function requireSecretValue(secrets: StackSecrets, config: StackConfig, key: SecretKey): pulumi.Output<string> {
   const value = secrets[key];
-  if (value === undefined) throw new ObservatoryError(`stack ${config.stack}: observatory:${key}`, `secret is missing; set it with \`pulumi config set --secret observatory:${key} <value>\``);
+  if (value === undefined) throw missingSecret(config, key);
   return value;
 }
 
@@ -48,7 +52,7 @@ export function requireSecretValue(secrets: StackSecrets, config: StackConfig, k
 export function checkStackConfig(config: StackConfig, secretKeys: readonly SecretKey[]): void {
   const at = (key: string) => `stack ${config.stack}: observatory:${key}`;
   for (const key of config.requiredSecrets) {
-    if (!secretKeys.includes(key)) throw new ObservatoryError(at(key), `secret is missing; set it with \`pulumi config set --secret observatory:${key} <value>\``);
+    if (!secretKeys.includes(key)) throw missingSecret(config, key);
   }
   const reserved = new Set<string>(Object.values(SERVICE_NAMES));
   config.apps.forEach((app, i) => {

@@ -17,6 +17,7 @@ import { buildNodeExporterDaemonSet } from '../stacks/kubernetes/nodeExporter';
 import { buildServiceArgs } from '../stacks/kubernetes/pod';
 import { buildPrometheusDeployment, planPrometheus } from '../stacks/kubernetes/prometheus';
 import { CONFIGMAP_MAX_BYTES, buildVolumeData } from '../stacks/kubernetes/volumeData';
+import { prepareStack } from '../stacks/monitoringStack';
 import { GRAFANA_DASHBOARDS_DIR, UNSHIPPED_PREFIXES } from '../stacks/paths';
 import { cpuString, memoryMiB } from '../stacks/quantity';
 import { appRecipe, grafanaRecipe, jaegerRecipe, prometheusRecipe } from '../stacks/recipes';
@@ -67,6 +68,14 @@ describe('artifact routing', () => {
 
   it('prometheus.yml is required', () => {
     expect(errorOf(() => checkArtifacts('prod', [])).message).toBe('stack prod: prometheus/prometheus.yml: was not rendered; the service that reads it cannot start without it');
+  });
+});
+
+describe('prepareStack', () => {
+  it('refuses to build a stack without a secret its config needs, before rendering anything', () => {
+    expect(errorOf(() => prepareStack(config(), {})).message).toBe(
+      'stack prod: observatory:grafanaAdminPassword: secret is missing; set it with `pulumi config set --secret observatory:grafanaAdminPassword <value>`',
+    );
   });
 });
 

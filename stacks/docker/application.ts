@@ -12,7 +12,7 @@ import { appReplicaHost } from '../../generators/topology';
 import type { AppConfig, StackConfig } from '../config/schema';
 import { appRecipe } from '../recipes';
 import type { DockerServiceArgs } from './common';
-import { buildContainerArgs, dockerName } from './container';
+import { appResourcesKey, buildContainerArgs, checkDockerLimits, dockerName } from './container';
 import { pullImage } from './image';
 
 export interface ApplicationArgs extends DockerServiceArgs {
@@ -39,8 +39,9 @@ export class Application extends pulumi.ComponentResource {
   public readonly containerNames: pulumi.Output<string>[];
 
   constructor(name: string, args: ApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('observatory:docker:Application', name, {}, opts);
     const { config, app } = args;
+    checkDockerLimits(app.resources, appResourcesKey(config, config.apps.indexOf(app)));
+    super('observatory:docker:Application', name, {}, opts);
     const image = pullImage(name, app.image, this);
     this.containerNames = Array.from({ length: app.replicas.min }, (_, i) => {
       const c = new docker.Container(`${name}-${i}`, buildAppReplicaContainer(config, app, i, { imageId: image.imageId, network: args.network }), { parent: this, deleteBeforeReplace: true });

@@ -106,18 +106,21 @@ export function buildContainerArgs(recipe: ContainerRecipe, o: DockerContainerOp
   };
 }
 
-/**
- * What Docker cannot express (memory under 6 MiB, malformed quantities) for every container the
- * config runs, named by config key; the stack runs this before registering anything.
- */
+/** Throws unless Docker can express these resources (memory of at least 6 MiB, valid quantities). */
+export function checkDockerLimits(r: Resources, at: string): void {
+  memoryMiB(r.limits.memory, `${at}.limits.memory`);
+  memoryMiB(r.requests.memory, `${at}.requests.memory`);
+  cpuString(r.limits.cpu, `${at}.limits.cpu`);
+}
+
+/** checkDockerLimits for every container the config runs, named by config key; the stack runs this before registering anything. */
 export function checkDockerResources(config: StackConfig): void {
-  const check = (r: Resources, at: string) => {
-    memoryMiB(r.limits.memory, `${at}.limits.memory`);
-    memoryMiB(r.requests.memory, `${at}.requests.memory`);
-    cpuString(r.limits.cpu, `${at}.limits.cpu`);
-  };
-  config.apps.forEach((app, i) => check(app.resources, `stack ${config.stack}: observatory:apps[${i}].resources`));
-  for (const [service, r] of Object.entries(INFRA_RESOURCES[config.environment])) check(r, `stacks/resources.ts INFRA_RESOURCES.${config.environment}.${service}`);
+  config.apps.forEach((app, i) => checkDockerLimits(app.resources, appResourcesKey(config, i)));
+  for (const [service, r] of Object.entries(INFRA_RESOURCES[config.environment])) checkDockerLimits(r, `stacks/resources.ts INFRA_RESOURCES.${config.environment}.${service}`);
+}
+
+export function appResourcesKey(config: StackConfig, index: number): string {
+  return `stack ${config.stack}: observatory:apps[${index}].resources`;
 }
 
 /** A config file; readable by the (non-root) service user, owned by root so it cannot change it. */

@@ -83,7 +83,8 @@ export function setupStack(stack: string, secrets: Partial<Record<SecretKey, str
 
 /** Waits until every resource registration the program started has completed. */
 export async function settle(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Exported by the SDK but marked internal (absent from its .d.ts); disconnect() would also wait
+  // but ends the session, and one test file registers several programs.
   const settings = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
   await settings.waitForRPCs();
 }

@@ -171,6 +171,18 @@ export const sub = binary(pb.sub);
 export const mul = binary(pb.mul);
 export const gt = binary(pb.gt);
 export const lt = binary(pb.lt);
+export const eq = binary(pb.eq);
+
+/** `left and right`: left's series (and values) where right has a series with the same labels. */
+export function and<L extends string>(left: Query<L>, right: Query<L>): Query<L> {
+  return new Query(pb.and(left.builder, right.builder), left.labels);
+}
+
+/** `vector(s)`: one series without labels, e.g. the always-firing Watchdog. */
+export function vectorOf(value: number): Query<never> {
+  return new Query(pb.vect(value), []);
+}
+
 /** Unguarded division: only for denominators that cannot be zero (constants). Prefer ratio(). */
 export const divByConstant = <L extends string>(left: Query<L>, right: number): Query<L> => {
   if (right === 0) throw new ObservatoryError('query.div', 'division by the constant 0');
@@ -202,4 +214,25 @@ export function clampMin<L extends string>(q: Query<L>, minimum: number): Query<
 /** Keep label names known to TS when a caller needs them as runtime values. */
 export function labelList<L extends string>(...labels: L[]): L[] {
   return labels;
+}
+
+// ---- dashboard helpers ------------------------------------------------------------------------
+
+/** `topk(k, q)`: the k largest series of q, e.g. the busiest Redis commands. */
+export function topk<L extends string>(k: number, q: Query<L>): Query<L> {
+  if (!Number.isInteger(k) || k < 1) throw new ObservatoryError('query.topk', `k (${k}) must be a positive integer`);
+  return new Query(pb.topk(k, q.builder), q.labels);
+}
+
+/**
+ * Grafana's `label_values(selector, label)` template-variable query. It is not PromQL (Grafana
+ * turns it into a series lookup), so it is a string, but the selector is built through the handle:
+ * the metric, the matchers and the label are checked like any other query. Matchers default to
+ * none (every series of the handle).
+ */
+export function labelValues<L extends string>(handle: SeriesHandle<L>, label: L, matchers: Matchers<L> = {}): string {
+  if (!(handle.labels as readonly string[]).includes(label)) {
+    throw new ObservatoryError(`query.${handle.name}`, `has no label "${label}" for label_values (labels: ${handle.labels.join(', ')})`);
+  }
+  return `label_values(${handle.select(matchers)}, ${label})`;
 }

@@ -26,6 +26,7 @@ function recordedSeries<const L extends string>(name: string, labels: readonly L
 export const recorded = {
   httpBucketRate: recordedSeries('service_route_le:http_request_duration_seconds_bucket:rate5m', ['service', 'route', 'le']),
   httpServiceBucketRate: recordedSeries('service_le:http_request_duration_seconds_bucket:rate5m', ['service', 'le']),
+  httpServiceCountRate: recordedSeries('service:http_request_duration_seconds_count:rate5m', ['service']),
   httpRouteQuantile: recordedSeries('service_route:http_request_duration_seconds:histogram_quantile_rate5m', ['service', 'route', 'quantile']),
   httpServiceQuantile: recordedSeries('service:http_request_duration_seconds:histogram_quantile_rate5m', ['service', 'quantile']),
   httpRouteStatusRate: recordedSeries('service_route_status:http_requests:rate5m', ['service', 'route', 'status']),
@@ -77,6 +78,7 @@ function httpRules(): RecordingGroup {
     rules: [
       rule(recorded.httpBucketRate, bucketRate),
       rule(recorded.httpServiceBucketRate, sum(recorded.httpBucketRate.select(), ['service', 'le'])),
+      rule(recorded.httpServiceCountRate, sum(rate(httpDuration.count.range(W)), ['service'])),
       ...LATENCY_QUANTILES.map((q) => rule(recorded.httpRouteQuantile, histogramQuantile(q, recorded.httpBucketRate.select()), { quantile: String(q) })),
       ...LATENCY_QUANTILES.map((q) => rule(recorded.httpServiceQuantile, histogramQuantile(q, recorded.httpServiceBucketRate.select()), { quantile: String(q) })),
       rule(recorded.httpRouteStatusRate, routeStatus),
@@ -142,16 +144,17 @@ function sloRules(slo: SloSettings): RecordingGroup {
   const errors = recorded.httpServiceErrorRate;
   const total = recorded.httpServiceRate;
   const buckets = recorded.httpServiceBucketRate;
+  const observed = recorded.httpServiceCountRate;
   for (const window of SLO_WINDOWS) {
     if (window === W) {
       rules.push(rule(sloErrorRatio('availability', window), ratio(errors.select(), total.select())));
-      rules.push(rule(sloErrorRatio('latency', window), oneMinus(ratio(sum(buckets.select({ le }), ['service']), sum(buckets.select({ le: '+Inf' }), ['service'])))));
+      rules.push(rule(sloErrorRatio('latency', window), oneMinus(ratio(sum(buckets.select({ le }), ['service']), observed.select()))));
       continue;
     }
     const mean = (h: SeriesHandle<'service'>) => sum(avgOverTime(h.range(window)), ['service']);
-    const meanBucket = (bound: string) => sum(avgOverTime(buckets.range(window, { le: bound })), ['service']);
+    const fast = sum(avgOverTime(buckets.range(window, { le })), ['service']);
     rules.push(rule(sloErrorRatio('availability', window), ratio(mean(errors), mean(total))));
-    rules.push(rule(sloErrorRatio('latency', window), oneMinus(ratio(meanBucket(le), meanBucket('+Inf')))));
+    rules.push(rule(sloErrorRatio('latency', window), oneMinus(ratio(fast, mean(observed)))));
   }
   return { name: 'observatory-slo.recording', rules };
 }

@@ -5,11 +5,14 @@
 import { getCatalog, type Catalog } from '../catalog';
 import { ObservatoryError } from '../catalog/errors';
 import { isDuration } from '../catalog/duration';
+import { alertmanagerArtifact } from '../alerts/alertmanager';
 import { ruleArtifacts } from '../alerts/ruleFiles';
+import { runbookArtifacts } from '../alerts/runbooks';
 import { dashboardArtifacts } from '../dashboards';
 import type { StackConfig } from '../stacks/config/schema';
 import type { Artifact, RenderContext, RenderOptions } from './artifact';
 import { catalogDocArtifact } from './catalogDocs';
+import { grafanaProvisioningArtifacts } from './grafanaProvisioning';
 import { renderPrometheusConfig } from './prometheusConfig';
 
 export function renderStack(config: StackConfig, options: RenderOptions = {}, catalog: Catalog = getCatalog()): Artifact[] {
@@ -20,6 +23,9 @@ export function renderStack(config: StackConfig, options: RenderOptions = {}, ca
   const artifacts: Artifact[] = [
     { path: 'prometheus/prometheus.yml', content: renderPrometheusConfig(config) },
     ...ruleArtifacts(ctx),
+    ...grafanaProvisioningArtifacts(ctx),
+    alertmanagerArtifact(ctx),
+    ...runbookArtifacts(ctx),
     ...dashboardArtifacts(ctx),
     catalogDocArtifact(ctx),
   ];

@@ -68,6 +68,11 @@ const appSchema = z
     minAvailable: z.number().int().min(0).default(1),
     /** Requests and limits. Defaults: requests 100m/128Mi, limits 500m/256Mi. */
     resources: resources.prefault({}),
+    /**
+     * Numeric uid the container runs as (non-root is enforced on both targets). Set it to your
+     * image's USER. Default: 10001
+     */
+    runAsUser: z.number().int().min(1).max(2147483647).default(10001),
     /** Plain (non-secret) environment variables. Default: none */
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' }), z.string()).default({}),
   })
@@ -129,6 +134,8 @@ const rawSchema = z
         thresholds: thresholdsSchema.default({}),
         /** Severity overrides by alert name. Default: none */
         severities: z.record(z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: 'must be an alert name in PascalCase' }), severity).default({}),
+        /** Where runbooks/<AlertName>.md are published; alerts link `<base>/<AlertName>.md`. Default: defaultRunbookBaseUrl(stack) */
+        runbookBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
       })
       .strict()
       .prefault({}),
@@ -204,10 +211,18 @@ export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environme
   readonly retention: { readonly time: string; readonly size: string };
   readonly storage: { readonly prometheus: string; readonly grafana: string; readonly alertmanager: string; readonly storageClass?: string };
   readonly images: Record<ImageKey, string>;
-  readonly alerts: { readonly thresholds: Thresholds; readonly severities: Readonly<Record<string, 'critical' | 'warning' | 'info'>> };
+  readonly alerts: { readonly thresholds: Thresholds; readonly severities: Readonly<Record<string, 'critical' | 'warning' | 'info'>>; readonly runbookBaseUrl: string };
   readonly slo: { readonly availabilityObjective: number; readonly latencyObjective: number; readonly latencyThresholdSeconds: number };
   /** Secrets this configuration needs, in a stable order. */
   readonly requiredSecrets: readonly SecretKey[];
+}
+
+/**
+ * The runbooks as committed in this repository (generated/<stack>/runbooks/). Forks set
+ * observatory:alerts.runbookBaseUrl to wherever they publish theirs.
+ */
+export function defaultRunbookBaseUrl(stack: string): string {
+  return `https://github.com/observatory-demo/observatory/blob/main/generated/${stack}/runbooks`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -292,7 +307,7 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     retention: { time: c.retention.time ?? envDefaults.retentionTime, size: c.retention.size ?? envDefaults.retentionSize },
     storage: { ...c.storage, prometheus: c.storage.prometheus ?? envDefaults.prometheusStorage },
     images: { ...IMAGES, ...stripUndefined(c.images) },
-    alerts: { thresholds, severities: c.alerts.severities },
+    alerts: { thresholds, severities: c.alerts.severities, runbookBaseUrl: (c.alerts.runbookBaseUrl ?? defaultRunbookBaseUrl(stack)).replace(/\/+$/, '') },
     slo,
     requiredSecrets,
   };

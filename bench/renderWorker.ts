@@ -1,7 +1,8 @@
 /**
- * One size of the render benchmark, in its own process so peak memory is this size's alone:
- * `tsx bench/renderWorker.ts <apps> <runs>` prints one JSON line with the wall time of each run
- * (parseStackConfig + renderStack) and the process's peak RSS. The first run is cold (module
+ * Render benchmark runs in a fresh process: `tsx bench/renderWorker.ts <runs> <apps>[,<apps>...]`
+ * renders a synthetic stack of each size `runs` times (parseStackConfig + renderStack), sizes
+ * interleaved so a busy machine slows them alike, and prints one JSON line with every run's wall
+ * time per size and the process's peak RSS. The first run of the first size is cold (module
  * initialisation, JIT warm-up), like the single render of a `pulumi preview`.
  */
 import { renderStack } from '../generators/renderStack';
@@ -9,20 +10,22 @@ import { parseStackConfig } from '../stacks/config/schema';
 import { syntheticStackRaw, SYNTHETIC_SECRETS } from './render';
 
 function main(): void {
-  const apps = Number(process.argv[2]);
-  const runs = Number(process.argv[3]);
-  const raw = syntheticStackRaw(apps);
-  const times: number[] = [];
-  let files = 0;
-  let bytes = 0;
+  const runs = Number(process.argv[2]);
+  const sizes = process.argv[3].split(',').map(Number);
+  const raws = sizes.map((n) => syntheticStackRaw(n));
+  const times: number[][] = sizes.map(() => []);
+  const files: number[] = sizes.map(() => 0);
+  const bytes: number[] = sizes.map(() => 0);
   for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const artifacts = renderStack(parseStackConfig('bench', raw, SYNTHETIC_SECRETS, 'render'));
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    files = artifacts.length;
-    bytes = artifacts.reduce((n, a) => n + a.content.length, 0);
+    sizes.forEach((_, s) => {
+      const t0 = process.hrtime.bigint();
+      const artifacts = renderStack(parseStackConfig('bench', raws[s], SYNTHETIC_SECRETS, 'render'));
+      times[s].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      files[s] = artifacts.length;
+      bytes[s] = artifacts.reduce((n, a) => n + a.content.length, 0);
+    });
   }
-  process.stdout.write(`${JSON.stringify({ apps, times, files, bytes, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  process.stdout.write(`${JSON.stringify({ sizes, times, files, bytes, maxRssKb: process.resourceUsage().maxRSS })}\n`);
 }
 
 main();

@@ -127,7 +127,16 @@ async function backfillRecordingRules(server: PrometheusServer, inputs: StackInp
   if (rules.length === 0) return { rules: 0, records: [], seconds: 0 };
   log(`backfill: ${rules.length} recording rules (${used.size} recorded series) with promtool, 2 in parallel`);
   const t0 = process.hrtime.bigint();
-  const parts = [0, 1].map((i) => rules.filter((_, j) => j % 2 === i)).filter((p) => p.length > 0);
+  // Two promtools, balanced by expression length (a rough proxy for cost: expanded rules that
+  // nest subqueries are both the longest and the slowest).
+  const parts: (typeof rules)[] = [[], []];
+  const load = [0, 0];
+  for (const r of [...rules].sort((a, b) => b.expr.length - a.expr.length)) {
+    const i = load[0] <= load[1] ? 0 : 1;
+    parts[i].push(r);
+    load[i] += r.expr.length;
+  }
+  if (parts[1].length === 0) parts.pop();
   await Promise.all(
     parts.map((part, i) => {
       const file = path.join(runDir, `backfill-rules-${i}.yml`);

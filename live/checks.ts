@@ -114,7 +114,8 @@ async function resolveVariable(v: VariableSpec, q: QuerySource, values: Record<s
 
 /**
  * Runs every template variable query and every panel query of a dashboard as Grafana would and
- * reports each one that returns no data.
+ * reports each one that returns no data, and each selector in a panel query that matches no
+ * series even though the query as a whole returns data.
  */
 export async function checkDashboard(dashboard: unknown, q: QuerySource, time: TimeSettings): Promise<CheckResult> {
   const uid = dashboardUid(dashboard);
@@ -154,8 +155,15 @@ export async function checkDashboard(dashboard: unknown, q: QuerySource, time: T
     const where = `dashboard ${uid} panel "${pq.panelTitle}"${pq.panelId === undefined ? '' : ` (id ${pq.panelId})`} query ${pq.refId}`;
     try {
       const expr = interpolate(pq.expr, values, where);
-      if ((await count(expr)) > 0) continue;
-      problems.push({ where, message: `no data for ${expr}; ${await emptySelectors(expr, count)}` });
+      if ((await count(expr)) === 0) {
+        problems.push({ where, message: `no data for ${expr}; ${await emptySelectors(expr, count)}` });
+        continue;
+      }
+      // A fallback (`x or vector(0)`, `or y * 0`) keeps a panel drawing when a selector is wrong;
+      // every selector must still find its series.
+      for (const s of new Set(selectorsOf(expr, where).map((x) => x.text))) {
+        if ((await count(s)) === 0) problems.push({ where, message: `selector ${s} matches no series (the query still returns data through another branch)` });
+      }
     } catch (e) {
       problems.push({ where, message: (e as Error).message });
     }
@@ -200,7 +208,7 @@ async function instantCount(q: QuerySource, expr: string): Promise<number> {
   return (await q.instant(expr)).length;
 }
 
-/** Every recording rule must produce series now. */
+/** Every recording rule must produce series now, and every selector it reads must match series. */
 export async function checkRecordingRules(groups: readonly RuleGroupSpec[], q: QuerySource): Promise<CheckResult> {
   const problems: Problem[] = [];
   let checked = 0;
@@ -210,8 +218,14 @@ export async function checkRecordingRules(groups: readonly RuleGroupSpec[], q: Q
       if (!r.record) continue;
       checked++;
       const selector = recordedSelector(r);
-      if ((await count(selector)) > 0) continue;
-      problems.push({ where: `rule file ${g.file}, group ${g.name}, record ${selector}`, message: `produces no series; ${await emptySelectors(r.expr, count)}` });
+      const where = `rule file ${g.file}, group ${g.name}, record ${selector}`;
+      if ((await count(selector)) === 0) {
+        problems.push({ where, message: `produces no series; ${await emptySelectors(r.expr, count)}` });
+        continue;
+      }
+      for (const s of new Set(selectorsOf(r.expr, where).map((x) => x.text))) {
+        if ((await count(s)) === 0) problems.push({ where, message: `selector ${s} matches no series (the rule still produces series through another branch)` });
+      }
     }
   }
   return { problems, checked };

@@ -53,10 +53,14 @@ const TIMEOUT_MS = 10_000;
 export class PromClient {
   constructor(readonly url: string) {}
 
-  private async call<T>(path: string, params: Record<string, string | string[]> = {}): Promise<T> {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-    const res = await fetch(`${this.url}${path}`, { method: 'POST', body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  /** POST (form) where Prometheus allows it, so long expressions fit; GET for the rest. */
+  private async call<T>(path: string, params: Record<string, string | string[]> = {}, method: 'GET' | 'POST' = 'POST'): Promise<T> {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : [v]) form.append(k, x);
+    const res =
+      method === 'POST'
+        ? await fetch(`${this.url}${path}`, { method, body: form, signal: AbortSignal.timeout(TIMEOUT_MS) })
+        : await fetch(`${this.url}${path}?${form.toString()}`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     const json = (await res.json()) as ApiResponse<T>;
     if (json.status !== 'success') throw new Error(`Prometheus ${path}: ${json.errorType ?? res.status}: ${json.error ?? 'failed'}`);
     return json.data;
@@ -86,7 +90,8 @@ export class PromClient {
   }
 
   labelValues(label: string, start: number, end: number, match?: string): Promise<string[]> {
-    return this.call(`/api/v1/label/${encodeURIComponent(label)}/values`, { start: String(start), end: String(end), ...(match ? { 'match[]': match } : {}) });
+    // Prometheus 2.42 serves label values on GET only.
+    return this.call(`/api/v1/label/${encodeURIComponent(label)}/values`, { start: String(start), end: String(end), ...(match ? { 'match[]': match } : {}) }, 'GET');
   }
 
   labelNames(start: number, end: number, match?: string): Promise<string[]> {

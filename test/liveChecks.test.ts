@@ -86,7 +86,8 @@ function fakeSource(series: Record<string, Record<string, string>[]>): QuerySour
         return m.op === '=~' ? re.test(v) : !re.test(v);
       }),
     );
-  const count = (expr: string) => (selectorsOf(expr).every((sel) => matching(sel).length > 0) ? 1 : 0);
+  // `a or b` has data when either side has; anything else when all its selectors match.
+  const count = (expr: string) => (expr.split(' or ').some((part) => selectorsOf(part).every((sel) => matching(sel).length > 0)) ? 1 : 0);
   return {
     rangeCount: async (expr) => count(expr),
     instant: async (expr) => (count(expr) ? [{ metric: {}, value: 1 }] : []),
@@ -130,6 +131,14 @@ describe('checkDashboard', () => {
         where: 'dashboard obs-test panel "Requests" (id 1) query A',
         message: 'no data for sum(rate(http_requests{service=~"shop-api"}[8s])); selector(s) matching no series: http_requests{service=~"shop-api"}',
       },
+    ]);
+  });
+
+  it('names a selector that matches nothing even when an "or" fallback still draws the panel', async () => {
+    const d = { uid: 'u', panels: [{ id: 3, title: 'Errors', targets: [{ refId: 'B', expr: 'sum(rate(http_request_errors_total[5m])) or vector(0)' }] }] };
+    const r = await checkDashboard(d, fakeSource(SERIES), TIME);
+    expect(r.problems).toEqual([
+      { where: 'dashboard u panel "Errors" (id 3) query B', message: 'selector http_request_errors_total matches no series (the query still returns data through another branch)' },
     ]);
   });
 
@@ -179,6 +188,14 @@ describe('rule checks', () => {
         where: 'rule file prometheus/rules/x.yml, group x, record service_route:http_request_duration_seconds:histogram_quantile_rate5m{quantile="0.95"}',
         message: 'produces no series; selector(s) matching no series: http_request_duration_seconds_bucket',
       },
+    ]);
+  });
+
+  it('names a selector of a recording rule masked by an "or" fallback', async () => {
+    const [group] = parseRuleFile('r.yml', 'groups:\n  - name: g\n    rules:\n      - record: service:errors:rate5m\n        expr: sum(rate(http_requests_totl[5m])) or vector(0)\n');
+    const r = await checkRecordingRules([group], fakeSource({ 'service:errors:rate5m': [{}] }));
+    expect(r.problems).toEqual([
+      { where: 'rule file r.yml, group g, record service:errors:rate5m', message: 'selector http_requests_totl matches no series (the rule still produces series through another branch)' },
     ]);
   });
 

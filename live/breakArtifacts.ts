@@ -11,6 +11,8 @@ export interface Breakage {
   /** The selector as written before and after. */
   readonly original: string;
   readonly broken: string;
+  /** The misspelled metric name. */
+  readonly metric: string;
 }
 
 /** `foo_total` -> `foo`, anything else -> `anything_total`. */
@@ -22,8 +24,9 @@ export function misspell(metric: string): string {
 export function breakExpr(expr: string): { expr: string; breakage: Breakage } | undefined {
   const sel = selectorsOf(expr).find((s) => s.metric !== '' && s.text.startsWith(s.metric));
   if (!sel) return undefined;
-  const broken = `${misspell(sel.metric)}${sel.text.slice(sel.metric.length)}`;
-  return { expr: expr.replace(sel.text, broken), breakage: { original: sel.text, broken } };
+  const metric = misspell(sel.metric);
+  const broken = `${metric}${sel.text.slice(sel.metric.length)}`;
+  return { expr: expr.replace(sel.text, broken), breakage: { original: sel.text, broken, metric } };
 }
 
 type Json = Record<string, unknown>;

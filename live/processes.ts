@@ -174,6 +174,11 @@ export class Supervisor {
     return managed;
   }
 
+  /** Every process this supervisor started, oldest first. */
+  get all(): readonly ManagedProcess[] {
+    return this.started;
+  }
+
   /** Every process this supervisor started and that still runs, newest first. */
   get live(): ManagedProcess[] {
     return this.started.filter((p) => p.isRunning).reverse();

@@ -124,7 +124,7 @@ describe('checkDashboard', () => {
   it('names the dashboard, panel, query and the selector of a metric that does not exist at runtime', async () => {
     const broken = breakDashboard(DASHBOARD)!;
     expect(broken.panelTitle).toBe('Requests');
-    expect(broken.breakage).toEqual({ original: 'http_requests_total{service=~"$service"}', broken: 'http_requests{service=~"$service"}' });
+    expect(broken.breakage).toEqual({ original: 'http_requests_total{service=~"$service"}', broken: 'http_requests{service=~"$service"}', metric: 'http_requests' });
     const r = await checkDashboard(broken.dashboard, fakeSource(SERIES), TIME);
     expect(r.problems).toEqual([
       {

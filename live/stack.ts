@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { durationSeconds } from '../catalog/duration';
+import { durationSeconds, isDuration } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
 import { render } from '../cli/render';
 import { listFiles } from '../cli/renderFiles';
@@ -30,7 +30,7 @@ import { startPostgres, type PostgresService } from './services/postgres';
 import { PrometheusService } from './services/prometheus';
 import { startRedis, type RedisService } from './services/redis';
 import { SmtpSink } from './smtpSink';
-import { writeLiveStackFile } from './stackFile';
+import { liveStackFile, readStackFile, writeLiveStackFile } from './stackFile';
 import { startTraffic, type Traffic, type TrafficStats } from './traffic';
 import { WebhookReceiver, receiverPath } from './webhookReceiver';
 
@@ -104,6 +104,9 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
   const log = options.log ?? (() => undefined);
   const stack = options.stack ?? 'dev';
   const interval = options.interval ?? '2s';
+  if (!isDuration(interval)) throw new ObservatoryError('interval', `"${interval}" is not a Prometheus duration`);
+  // Bad input fails here, before anything is created or started.
+  liveStackFile(stack, readStackFile(REPO_ROOT, stack));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-live-'));
   // PostgreSQL runs as the postgres user when we are root and must reach its directory.
   fs.chmodSync(dir, 0o755);
@@ -228,9 +231,10 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       stop: (o) => stopAll(o?.keepFiles ?? false),
     };
   } catch (e) {
-    await stopAll(true).catch(() => undefined);
-    const where = `(logs kept in ${path.join(dir, 'logs')})`;
-    if (e instanceof Error) e.message = `${e.message}\n${where}`;
+    // Keep the logs when a process was started: they say why it failed.
+    const started = supervisor.all.length > 0;
+    await stopAll(started).catch(() => undefined);
+    if (started && e instanceof Error) e.message = `${e.message}\n(logs kept in ${path.join(dir, 'logs')})`;
     throw e;
   }
 }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { ObservatoryError } from '../catalog/errors';
-import { stackFilePath } from '../stacks/config/fromYaml';
+import { listStacks, stackFilePath } from '../stacks/config/fromYaml';
 import { SECRET_KEYS } from '../stacks/config/secrets';
 
 /** Receivers the live stack enables on top of the committed stack's own settings. */
@@ -32,10 +32,16 @@ export function liveStackFile(stack: string, committed: string): string {
   return yaml.dump({ ...doc, config }, { sortKeys: true, lineWidth: -1 });
 }
 
+/** The committed Pulumi.<stack>.yaml; an unknown stack is an error naming the ones there are. */
+export function readStackFile(repoRoot: string, stack: string): string {
+  const source = stackFilePath(repoRoot, stack);
+  if (!fs.existsSync(source)) throw new ObservatoryError('--stack', `no ${path.basename(source)} in ${repoRoot} (have: ${listStacks(repoRoot).join(', ')})`);
+  return fs.readFileSync(source, 'utf8');
+}
+
 /** Writes Pulumi.<stack>.yaml for the live stack into dir (a render root of its own). */
 export function writeLiveStackFile(repoRoot: string, stack: string, dir: string): void {
-  const source = stackFilePath(repoRoot, stack);
-  if (!fs.existsSync(source)) throw new ObservatoryError(`--stack`, `no ${path.basename(source)} in ${repoRoot}`);
+  const text = liveStackFile(stack, readStackFile(repoRoot, stack));
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(stackFilePath(dir, stack), liveStackFile(stack, fs.readFileSync(source, 'utf8')));
+  fs.writeFileSync(stackFilePath(dir, stack), text);
 }

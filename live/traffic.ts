@@ -61,7 +61,12 @@ export function startTraffic(options: TrafficOptions): Traffic {
   const rate = (options.ratePerSecond ?? 40) / options.urls.length;
   const instances = options.urls.map((url) => {
     let finish: (r: autocannon.Result) => void = () => undefined;
-    const result = new Promise<autocannon.Result>((resolve) => (finish = resolve));
+    let fail: (e: Error) => void = () => undefined;
+    const result = new Promise<autocannon.Result>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    result.catch(() => undefined); // reported by stop(), not as an unhandled rejection
     const instance = autocannon(
       {
         url,
@@ -71,10 +76,7 @@ export function startTraffic(options: TrafficOptions): Traffic {
         timeout: 30,
         requests: requestCycle(),
       },
-      (err, r) => {
-        if (err) throw err;
-        finish(r);
-      },
+      (err, r) => (err ? fail(err instanceof Error ? err : new Error(String(err))) : finish(r)),
     );
     return { instance, result };
   });

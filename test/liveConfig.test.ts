@@ -2,14 +2,25 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { renderPrometheusConfig } from '../generators/prometheusConfig';
 import { deriveLiveAlertmanagerConfig, RECEIVER_HEADER } from '../live/alertmanagerConfig';
 import { deriveLivePrometheusConfig } from '../live/prometheusConfig';
 import { LIVE_RECEIVERS, liveStackFile } from '../live/stackFile';
 import { loadStackConfigFile } from '../stacks/config/fromYaml';
-import { config, errorOf, REPO, tempDir } from './helpers';
+import { config, errorOf, REPO, tempDir as newTempDir } from './helpers';
 import { runTool } from './tools';
+
+const made: string[] = [];
+/** A scratch directory, removed after the file's tests. */
+function tempDir(prefix: string): string {
+  const dir = newTempDir(prefix);
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
 
 const dev = loadStackConfigFile(REPO, 'dev');
 const renderedDev = renderPrometheusConfig(dev);

@@ -5,7 +5,7 @@
  */
 import { selectorsOf } from '../catalog/checkQuery';
 import type { RuleSpec } from './checks';
-import { panelQueries } from './grafanaQueries';
+import { panelQueries, type PanelQuery } from './grafanaQueries';
 
 export interface Breakage {
   /** The selector as written before and after. */
@@ -26,7 +26,10 @@ export function breakExpr(expr: string): { expr: string; breakage: Breakage } | 
   if (!sel) return undefined;
   const metric = misspell(sel.metric);
   const broken = `${metric}${sel.text.slice(sel.metric.length)}`;
-  return { expr: expr.replace(sel.text, broken), breakage: { original: sel.text, broken, metric } };
+  // The selector as a whole token, not inside a longer name (`up` in `group`).
+  const token = new RegExp(`(?<![A-Za-z0-9_:])${sel.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_:])`);
+  if (!token.test(expr)) return undefined;
+  return { expr: expr.replace(token, () => broken), breakage: { original: sel.text, broken, metric } };
 }
 
 type Json = Record<string, unknown>;
@@ -58,6 +61,12 @@ export function breakDashboard(dashboard: unknown): { dashboard: unknown; panelT
     if (done) return { dashboard: copy, panelTitle: pq.panelTitle, breakage: b.breakage };
   }
   return undefined;
+}
+
+/** A panel query with its first selector broken; undefined if it has none. */
+export function breakPanelQuery(pq: PanelQuery): { query: PanelQuery; breakage: Breakage } | undefined {
+  const b = breakExpr(pq.expr);
+  return b && { query: { ...pq, expr: b.expr }, breakage: b.breakage };
 }
 
 /** A copy of a rule with its first selector broken and, for recording rules, a new output name. */

@@ -10,7 +10,7 @@ import { selectorsOf } from '../catalog/checkQuery';
 import { ObservatoryError } from '../catalog/errors';
 import {
   applyVariableRegex, builtinVariables, dashboardUid, interpolate, panelQueries, parseVariableQuery, templateVariables, variableReplacement,
-  type TimeSettings, type VariableSpec,
+  type PanelQuery, type TimeSettings, type VariableSpec,
 } from './grafanaQueries';
 import type { PromClient, Sample } from './promClient';
 
@@ -112,20 +112,26 @@ async function resolveVariable(v: VariableSpec, q: QuerySource, values: Record<s
   return applyVariableRegex(v.regex, raw).sort();
 }
 
-/**
- * Runs every template variable query and every panel query of a dashboard as Grafana would and
- * reports each one that returns no data, and each selector in a panel query that matches no
- * series even though the query as a whole returns data.
- */
-export async function checkDashboard(dashboard: unknown, q: QuerySource, time: TimeSettings): Promise<CheckResult> {
-  const uid = dashboardUid(dashboard);
-  const problems: Problem[] = [];
-  const values: Record<string, string> = { ...builtinVariables(time) };
-  const counts = new Map<string, number>();
-  const count = async (expr: string) => {
-    if (!counts.has(expr)) counts.set(expr, await q.rangeCount(expr));
+/** Memoised range counts: one dashboard check asks for the same selector many times. */
+function counter(q: QuerySource): (expr: string) => Promise<number> {
+  const counts = new Map<string, Promise<number>>();
+  return (expr) => {
+    if (!counts.has(expr)) counts.set(expr, q.rangeCount(expr));
     return counts.get(expr)!;
   };
+}
+
+export interface ResolvedVariables extends CheckResult {
+  /** Variable name -> the text Grafana substitutes (built-ins included). */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/** Runs a dashboard's template variable queries in order and reports each that finds nothing. */
+export async function resolveVariables(dashboard: unknown, q: QuerySource, time: TimeSettings): Promise<ResolvedVariables> {
+  const uid = dashboardUid(dashboard);
+  const count = counter(q);
+  const problems: Problem[] = [];
+  const values: Record<string, string> = { ...builtinVariables(time) };
   let checked = 0;
   for (const v of templateVariables(dashboard)) {
     const where = `dashboard ${uid} variable $${v.name}`;
@@ -150,25 +156,40 @@ export async function checkDashboard(dashboard: unknown, q: QuerySource, time: T
       values[v.name] = '';
     }
   }
-  for (const pq of panelQueries(dashboard)) {
-    checked++;
-    const where = `dashboard ${uid} panel "${pq.panelTitle}"${pq.panelId === undefined ? '' : ` (id ${pq.panelId})`} query ${pq.refId}`;
-    try {
-      const expr = interpolate(pq.expr, values, where);
-      if ((await count(expr)) === 0) {
-        problems.push({ where, message: `no data for ${expr}; ${await emptySelectors(expr, count)}` });
-        continue;
-      }
-      // A fallback (`x or vector(0)`, `or y * 0`) keeps a panel drawing when a selector is wrong;
-      // every selector must still find its series.
-      for (const s of new Set(selectorsOf(expr, where).map((x) => x.text))) {
-        if ((await count(s)) === 0) problems.push({ where, message: `selector ${s} matches no series (the query still returns data through another branch)` });
-      }
-    } catch (e) {
-      problems.push({ where, message: (e as Error).message });
+  return { problems, checked, values };
+}
+
+/**
+ * One panel query with the variables substituted: it must return data, and every selector in it
+ * must match series (a fallback such as `x or vector(0)` keeps a panel drawing when x is wrong).
+ */
+export async function checkPanelQuery(pq: PanelQuery, values: Readonly<Record<string, string>>, q: QuerySource, count = counter(q)): Promise<Problem[]> {
+  const where = `dashboard ${pq.dashboardUid} panel "${pq.panelTitle}"${pq.panelId === undefined ? '' : ` (id ${pq.panelId})`} query ${pq.refId}`;
+  try {
+    const expr = interpolate(pq.expr, values, where);
+    if ((await count(expr)) === 0) return [{ where, message: `no data for ${expr}; ${await emptySelectors(expr, count)}` }];
+    const problems: Problem[] = [];
+    for (const s of new Set(selectorsOf(expr, where).map((x) => x.text))) {
+      if ((await count(s)) === 0) problems.push({ where, message: `selector ${s} matches no series (the query still returns data through another branch)` });
     }
+    return problems;
+  } catch (e) {
+    return [{ where, message: (e as Error).message }];
   }
-  return { problems, checked };
+}
+
+/**
+ * Runs every template variable query and every panel query of a dashboard as Grafana would and
+ * reports each one that returns no data, and each selector in a panel query that matches no
+ * series even though the query as a whole returns data.
+ */
+export async function checkDashboard(dashboard: unknown, q: QuerySource, time: TimeSettings): Promise<CheckResult> {
+  const vars = await resolveVariables(dashboard, q, time);
+  const problems = [...vars.problems];
+  const count = counter(q);
+  const queries = panelQueries(dashboard);
+  for (const pq of queries) problems.push(...(await checkPanelQuery(pq, vars.values, q, count)));
+  return { problems, checked: vars.checked + queries.length };
 }
 
 export interface RuleSpec {

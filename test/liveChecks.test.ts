@@ -225,6 +225,7 @@ describe('breaking artifacts', () => {
   it('breaks the first named selector of an expression and renames a broken recording rule', () => {
     expect(breakExpr('sum(rate(redis_keyspace_hits_total[5m]))')?.expr).toBe('sum(rate(redis_keyspace_hits[5m]))');
     expect(breakExpr('vector(1)')).toBeUndefined();
+    expect(breakExpr('sum by (group) (up)')?.expr).toBe('sum by (group) (up_total)');
     expect(breakRule(RULES[0].rules[0])?.rule.record).toBe('live_broken:http_requests:rate5m');
   });
 });

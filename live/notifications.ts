@@ -40,3 +40,29 @@ export function deliveriesOf(notifications: readonly Notification[], alertname: 
   }
   return [...seen.values()].sort((a, b) => `${a.receiver}/${a.integration}`.localeCompare(`${b.receiver}/${b.integration}`));
 }
+
+export interface ReceiverSummary {
+  readonly name: string;
+  /** Integration kinds, one per config: ['pagerduty', 'slack']. */
+  readonly integrations: readonly string[];
+  /** Webhook URLs as rendered (secret placeholders included). */
+  readonly webhookUrls: readonly string[];
+}
+
+/** The receivers of a rendered alertmanager.yml and what each one notifies. */
+export function receiversOf(alertmanagerYaml: unknown): ReceiverSummary[] {
+  const receivers = isObject(alertmanagerYaml) && Array.isArray(alertmanagerYaml.receivers) ? alertmanagerYaml.receivers : [];
+  return receivers.filter(isObject).map((r) => {
+    const integrations: string[] = [];
+    const webhookUrls: string[] = [];
+    for (const [key, value] of Object.entries(r)) {
+      const kind = /^(.+)_configs$/.exec(key)?.[1];
+      if (!kind || !Array.isArray(value)) continue;
+      for (const c of value) {
+        integrations.push(kind);
+        if (kind === 'webhook' && isObject(c) && typeof c.url === 'string') webhookUrls.push(c.url);
+      }
+    }
+    return { name: String(r.name), integrations: integrations.sort(), webhookUrls };
+  });
+}

@@ -100,6 +100,24 @@ export function renderLiveStack(stack: string, alertFor: string, dir: string, lo
   };
 }
 
+const replicaRole = (app: string, index: number) => `app ${app} replica ${index}`;
+
+/**
+ * Every address the rendered prometheus.yml of a docker stack names, and which process of the
+ * live stack plays it: `redis-exporter:9121` -> `redisExporter`, `shop-api-1:8080` -> an app replica.
+ */
+export function renderedAddresses(config: StackConfig): Record<string, string> {
+  const out: Record<string, string> = {
+    [`localhost:${PORTS.prometheus}`]: 'prometheus',
+    [`${hostOf(config, 'alertmanager')}:${PORTS.alertmanager}`]: 'alertmanager',
+    [`${hostOf(config, 'postgresExporter')}:${PORTS.postgresExporter}`]: 'postgresExporter',
+    [`${hostOf(config, 'redisExporter')}:${PORTS.redisExporter}`]: 'redisExporter',
+    [`${hostOf(config, 'nodeExporter')}:${PORTS.nodeExporter}`]: 'nodeExporter',
+  };
+  for (const app of config.apps) appReplicaHosts(app).forEach((host, i) => (out[`${host}:${app.port}`] = replicaRole(app.name, i)));
+  return out;
+}
+
 export async function startLiveStack(options: LiveStackOptions = {}): Promise<LiveStack> {
   const log = options.log ?? (() => undefined);
   const stack = options.stack ?? 'dev';
@@ -132,7 +150,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     const rendered = renderLiveStack(stack, options.alertFor ?? '30s', dir, log);
     if (!rendered.hasAlertmanagerConfig) throw new ObservatoryError(`stack ${stack}`, 'render produced no alertmanager/alertmanager.yml');
     const config = rendered.config;
-    const replicaSpecs = config.apps.flatMap((app) => appReplicaHosts(app).map((host, index) => ({ app: app.name, index, host })));
+    const replicaSpecs = config.apps.flatMap((app) => appReplicaHosts(app).map((_, index) => ({ app: app.name, index })));
     const ports = await freePorts(['postgres', 'redis', 'postgresExporter', 'redisExporter', 'nodeExporter', 'alertmanager', 'prometheus', 'webhook', 'smtp', ...replicaSpecs.map((_, i) => `app${i}`)]);
     await receiver.start(ports.webhook);
     await smtp.start(ports.smtp);
@@ -178,18 +196,15 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     if (fs.existsSync(renderedRulesDir)) {
       for (const f of fs.readdirSync(renderedRulesDir)) fs.copyFileSync(path.join(renderedRulesDir, f), path.join(rulesDir, f));
     }
-    const local = (port: number) => `127.0.0.1:${port}`;
-    const addresses: Record<string, string> = {
-      [`localhost:${PORTS.prometheus}`]: local(ports.prometheus),
-      [`${hostOf(config, 'alertmanager')}:${PORTS.alertmanager}`]: local(ports.alertmanager),
-      [`${hostOf(config, 'postgresExporter')}:${PORTS.postgresExporter}`]: postgresExporter.address,
-      [`${hostOf(config, 'redisExporter')}:${PORTS.redisExporter}`]: redisExporter.address,
-      [`${hostOf(config, 'nodeExporter')}:${PORTS.nodeExporter}`]: nodeExporter.address,
+    const local: Record<string, string> = {
+      prometheus: `127.0.0.1:${ports.prometheus}`,
+      alertmanager: `127.0.0.1:${ports.alertmanager}`,
+      postgresExporter: postgresExporter.address,
+      redisExporter: redisExporter.address,
+      nodeExporter: nodeExporter.address,
     };
-    replicaSpecs.forEach((r, i) => {
-      const app = config.apps.find((a) => a.name === r.app)!;
-      addresses[`${r.host}:${app.port}`] = local(apps[i].port);
-    });
+    replicaSpecs.forEach((r, i) => (local[replicaRole(r.app, r.index)] = `127.0.0.1:${apps[i].port}`));
+    const addresses = Object.fromEntries(Object.entries(renderedAddresses(config)).map(([address, role]) => [address, local[role]]));
     const promConfigFile = path.join(promDir, 'prometheus.yml');
     fs.writeFileSync(
       promConfigFile,

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderPrometheusConfig } from '../generators/prometheusConfig';
 import { deriveLiveAlertmanagerConfig, RECEIVER_HEADER } from '../live/alertmanagerConfig';
 import { deriveLivePrometheusConfig } from '../live/prometheusConfig';
+import { renderedAddresses } from '../live/stack';
 import { LIVE_RECEIVERS, liveStackFile } from '../live/stackFile';
 import { loadStackConfigFile } from '../stacks/config/fromYaml';
 import { config, errorOf, REPO, tempDir as newTempDir } from './helpers';
@@ -69,6 +70,14 @@ describe('deriveLivePrometheusConfig', () => {
     const r = runTool('promtool', ['check', 'config', file]);
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);
+  });
+
+  it('has a local process for every address the rendered dev stack scrapes', () => {
+    const roles = renderedAddresses(dev);
+    expect(Object.keys(roles).sort()).toEqual(Object.keys(ADDRESSES).sort());
+    expect(roles['shop-api-1:8080']).toBe('app shop-api replica 1');
+    const local = Object.fromEntries(Object.entries(roles).map(([address, role]) => [address, `local:${role}`]));
+    expect(() => deriveLivePrometheusConfig(renderedDev, { addresses: local, interval: '2s', ruleFiles: '/r/*.yml' })).not.toThrow();
   });
 
   it('names the job and target no local process plays', () => {

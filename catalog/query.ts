@@ -203,3 +203,24 @@ export function clampMin<L extends string>(q: Query<L>, minimum: number): Query<
 export function labelList<L extends string>(...labels: L[]): L[] {
   return labels;
 }
+
+// ---- dashboard helpers ------------------------------------------------------------------------
+
+/** `topk(k, q)`: the k largest series of q, e.g. the busiest Redis commands. */
+export function topk<L extends string>(k: number, q: Query<L>): Query<L> {
+  if (!Number.isInteger(k) || k < 1) throw new ObservatoryError('query.topk', `k (${k}) must be a positive integer`);
+  return new Query(pb.topk(k, q.builder), q.labels);
+}
+
+/**
+ * Grafana's `label_values(selector, label)` template-variable query. It is not PromQL (Grafana
+ * turns it into a series lookup), so it is a string, but the selector is built through the handle:
+ * the metric, the matchers and the label are checked like any other query. Matchers default to
+ * none (every series of the handle).
+ */
+export function labelValues<L extends string>(handle: SeriesHandle<L>, label: L, matchers: Matchers<L> = {}): string {
+  if (!(handle.labels as readonly string[]).includes(label)) {
+    throw new ObservatoryError(`query.${handle.name}`, `has no label "${label}" for label_values (labels: ${handle.labels.join(', ')})`);
+  }
+  return `label_values(${handle.select(matchers)}, ${label})`;
+}

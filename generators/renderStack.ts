@@ -10,6 +10,7 @@ import { dashboardArtifacts } from '../dashboards';
 import type { StackConfig } from '../stacks/config/schema';
 import type { Artifact, RenderContext, RenderOptions } from './artifact';
 import { catalogDocArtifact } from './catalogDocs';
+import { grafanaProvisioningArtifacts } from './grafanaProvisioning';
 import { renderPrometheusConfig } from './prometheusConfig';
 
 export function renderStack(config: StackConfig, options: RenderOptions = {}, catalog: Catalog = getCatalog()): Artifact[] {
@@ -20,6 +21,7 @@ export function renderStack(config: StackConfig, options: RenderOptions = {}, ca
   const artifacts: Artifact[] = [
     { path: 'prometheus/prometheus.yml', content: renderPrometheusConfig(config) },
     ...ruleArtifacts(ctx),
+    ...grafanaProvisioningArtifacts(ctx),
     ...dashboardArtifacts(ctx),
     catalogDocArtifact(ctx),
   ];

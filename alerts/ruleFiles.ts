@@ -1,11 +1,13 @@
 /**
  * Prometheus rule files: one file per rule group under prometheus/rules/. Every expression is
- * checked against the catalog before it is written.
+ * checked against the catalog, and for divisions by what may be zero, before it is written.
  */
+import { checkGuardedDivision } from '../catalog/checkDivision';
 import { checkQuery } from '../catalog/checkQuery';
 import { recordingRuleGroups } from '../catalog/recorded';
 import type { Artifact, RenderContext } from '../generators/artifact';
 import { generatedHeader, toYaml } from '../generators/yaml';
+import { alertRuleGroups } from './index';
 
 export interface PromRule {
   readonly record?: string;
@@ -36,7 +38,11 @@ export function recordingGroups(ctx: RenderContext): PromRuleGroup[] {
 }
 
 function checkGroup(ctx: RenderContext, group: PromRuleGroup): void {
-  for (const r of group.rules) checkQuery(ctx.catalog, r.expr, `rule group ${group.name}, ${r.record ? `record ${r.record}` : `alert ${r.alert}`}`);
+  for (const r of group.rules) {
+    const where = `rule group ${group.name}, ${r.record ? `record ${r.record}` : `alert ${r.alert}`}`;
+    checkQuery(ctx.catalog, r.expr, where);
+    checkGuardedDivision(r.expr, where);
+  }
 }
 
 export function renderRuleGroup(ctx: RenderContext, group: PromRuleGroup): Artifact {
@@ -46,7 +52,12 @@ export function renderRuleGroup(ctx: RenderContext, group: PromRuleGroup): Artif
   return { path: ruleFilePath(group.name), content };
 }
 
+/** Recording groups first: promtool unit tests evaluate groups in this order. */
+export function allRuleGroups(ctx: RenderContext): PromRuleGroup[] {
+  return [...recordingGroups(ctx), ...alertRuleGroups(ctx)];
+}
+
 /** All rule files of a stack. */
 export function ruleArtifacts(ctx: RenderContext): Artifact[] {
-  return recordingGroups(ctx).map((g) => renderRuleGroup(ctx, g));
+  return allRuleGroups(ctx).map((g) => renderRuleGroup(ctx, g));
 }

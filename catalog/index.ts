@@ -49,8 +49,9 @@ export function loadCatalog(specs: readonly MetricSpec[]): Catalog {
   }
   const recordedHandles = [...Object.values(recorded), ...SLO_WINDOWS.flatMap((w) => [sloErrorRatio('availability', w), sloErrorRatio('latency', w)])];
   for (const handle of recordedHandles) addSeries({ name: handle.name, labels: new Set(handle.labels), kind: 'recorded' });
-  // Prometheus writes ALERTS for every pending or firing alert.
-  addSeries({ name: 'ALERTS', labels: new Set(['alertname', 'alertstate', 'severity', 'service', 'instance', 'job']), kind: 'builtin' });
+  // Prometheus writes ALERTS for every pending or firing alert; `family` groups an alert's
+  // warning and critical variants (alerts/index.ts FAMILY_LABEL).
+  addSeries({ name: 'ALERTS', labels: new Set(['alertname', 'alertstate', 'severity', 'family', 'service', 'instance', 'job']), kind: 'builtin' });
   return { metrics: specs, series: seriesMap };
 }
 

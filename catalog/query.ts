@@ -171,6 +171,18 @@ export const sub = binary(pb.sub);
 export const mul = binary(pb.mul);
 export const gt = binary(pb.gt);
 export const lt = binary(pb.lt);
+export const eq = binary(pb.eq);
+
+/** `left and right`: left's series (and values) where right has a series with the same labels. */
+export function and<L extends string>(left: Query<L>, right: Query<L>): Query<L> {
+  return new Query(pb.and(left.builder, right.builder), left.labels);
+}
+
+/** `vector(s)`: one series without labels, e.g. the always-firing Watchdog. */
+export function vectorOf(value: number): Query<never> {
+  return new Query(pb.vect(value), []);
+}
+
 /** Unguarded division: only for denominators that cannot be zero (constants). Prefer ratio(). */
 export const divByConstant = <L extends string>(left: Query<L>, right: number): Query<L> => {
   if (right === 0) throw new ObservatoryError('query.div', 'division by the constant 0');

@@ -5,7 +5,9 @@
 import { getCatalog, type Catalog } from '../catalog';
 import { ObservatoryError } from '../catalog/errors';
 import { isDuration } from '../catalog/duration';
+import { alertmanagerArtifact } from '../alerts/alertmanager';
 import { ruleArtifacts } from '../alerts/ruleFiles';
+import { runbookArtifacts } from '../alerts/runbooks';
 import { dashboardArtifacts } from '../dashboards';
 import type { StackConfig } from '../stacks/config/schema';
 import type { Artifact, RenderContext, RenderOptions } from './artifact';
@@ -22,6 +24,8 @@ export function renderStack(config: StackConfig, options: RenderOptions = {}, ca
     { path: 'prometheus/prometheus.yml', content: renderPrometheusConfig(config) },
     ...ruleArtifacts(ctx),
     ...grafanaProvisioningArtifacts(ctx),
+    alertmanagerArtifact(ctx),
+    ...runbookArtifacts(ctx),
     ...dashboardArtifacts(ctx),
     catalogDocArtifact(ctx),
   ];

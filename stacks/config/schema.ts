@@ -129,6 +129,8 @@ const rawSchema = z
         thresholds: thresholdsSchema.default({}),
         /** Severity overrides by alert name. Default: none */
         severities: z.record(z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: 'must be an alert name in PascalCase' }), severity).default({}),
+        /** Where runbooks/<AlertName>.md are published; alerts link `<base>/<AlertName>.md`. Default: defaultRunbookBaseUrl(stack) */
+        runbookBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
       })
       .strict()
       .prefault({}),
@@ -204,10 +206,18 @@ export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environme
   readonly retention: { readonly time: string; readonly size: string };
   readonly storage: { readonly prometheus: string; readonly grafana: string; readonly alertmanager: string; readonly storageClass?: string };
   readonly images: Record<ImageKey, string>;
-  readonly alerts: { readonly thresholds: Thresholds; readonly severities: Readonly<Record<string, 'critical' | 'warning' | 'info'>> };
+  readonly alerts: { readonly thresholds: Thresholds; readonly severities: Readonly<Record<string, 'critical' | 'warning' | 'info'>>; readonly runbookBaseUrl: string };
   readonly slo: { readonly availabilityObjective: number; readonly latencyObjective: number; readonly latencyThresholdSeconds: number };
   /** Secrets this configuration needs, in a stable order. */
   readonly requiredSecrets: readonly SecretKey[];
+}
+
+/**
+ * The runbooks as committed in this repository (generated/<stack>/runbooks/). Forks set
+ * observatory:alerts.runbookBaseUrl to wherever they publish theirs.
+ */
+export function defaultRunbookBaseUrl(stack: string): string {
+  return `https://github.com/observatory-demo/observatory/blob/main/generated/${stack}/runbooks`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -292,7 +302,7 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     retention: { time: c.retention.time ?? envDefaults.retentionTime, size: c.retention.size ?? envDefaults.retentionSize },
     storage: { ...c.storage, prometheus: c.storage.prometheus ?? envDefaults.prometheusStorage },
     images: { ...IMAGES, ...stripUndefined(c.images) },
-    alerts: { thresholds, severities: c.alerts.severities },
+    alerts: { thresholds, severities: c.alerts.severities, runbookBaseUrl: (c.alerts.runbookBaseUrl ?? defaultRunbookBaseUrl(stack)).replace(/\/+$/, '') },
     slo,
     requiredSecrets,
   };

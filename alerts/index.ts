@@ -1,0 +1,119 @@
+/**
+ * Every alert of a stack: the concern modules' definitions with the stack's overrides applied
+ * (severities, thresholds via AlertInputs, the live test's `for` override), validated, and
+ * rendered to Prometheus rule groups. Runbooks, Alertmanager routing and the promtool unit tests
+ * all start from resolveAlerts(), so they cannot disagree about names, severities or links.
+ */
+import { isDuration } from '../catalog/duration';
+import { ObservatoryError } from '../catalog/errors';
+import { DASHBOARD_UIDS } from '../dashboards/uids';
+import type { RenderContext } from '../generators/artifact';
+import { hostAlerts } from './host';
+import { httpAlerts } from './http';
+import { postgresAlerts } from './postgres';
+import { redisAlerts } from './redis';
+import type { PromRule, PromRuleGroup } from './ruleFiles';
+import { selfMonitoringAlerts, WATCHDOG } from './selfMonitoring';
+import { sloAlerts } from './slo';
+import type { AlertConcern, AlertDefinition, AlertInputs, AlertSeverity, AnnotationVars, ValueFormat } from './types';
+
+/** Rule groups in evaluation-independent order; each becomes prometheus/rules/<group>.yml. */
+export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, sloAlerts, selfMonitoringAlerts];
+
+/** The label Alertmanager's inhibition matches critical and warning alerts of one signal on. */
+export const FAMILY_LABEL = 'family';
+
+export interface ResolvedAlert {
+  readonly def: AlertDefinition;
+  readonly group: string;
+  readonly severity: AlertSeverity;
+  /** The `for` written to the rule: the definition's, or RenderOptions.alertForOverride. */
+  readonly for: string;
+  /** Rule labels: severity, family and the definition's own labels. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly runbookUrl: string;
+  readonly dashboardUrl: string;
+}
+
+export function alertInputs(ctx: RenderContext): AlertInputs {
+  return { config: ctx.config, thresholds: ctx.config.alerts.thresholds, slo: ctx.config.slo };
+}
+
+const HUMANIZE: Record<ValueFormat, string> = { duration: 'humanizeDuration', percentage: 'humanizePercentage', number: 'humanize' };
+
+/** Go template placeholders for the rule file. */
+export function templateVars(format: ValueFormat): AnnotationVars<string> {
+  return { label: (name) => `{{ $labels.${name} }}`, value: `{{ $value | ${HUMANIZE[format]} }}` };
+}
+
+/** Annotations of an alert, written with the given placeholders (templates, or test values). */
+export function annotationsOf(alert: ResolvedAlert, vars: AnnotationVars<string>): Record<string, string> {
+  return {
+    summary: alert.def.summary(vars),
+    description: alert.def.description(vars),
+    runbook_url: alert.runbookUrl,
+    dashboard_url: alert.dashboardUrl,
+  };
+}
+
+function checkDefinition(def: AlertDefinition, group: string): void {
+  const fail = (problem: string): never => {
+    throw new ObservatoryError(`alert ${def.name} (${group})`, problem);
+  };
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(def.name)) fail('alert names must be PascalCase');
+  if (def.name === 'README') fail('README is the runbook index page');
+  if (!isDuration(def.for)) fail(`for "${def.for}" is not a Prometheus duration`);
+  if (!(def.expr.labels as readonly string[]).includes('service') && def.labels?.service === undefined) {
+    fail('neither its expression nor its labels carry "service", which Alertmanager groups by');
+  }
+  if (!def.scenarios.some((s) => s.kind === 'fires') || !def.scenarios.some((s) => s.kind === 'quiet')) {
+    fail('needs at least one unit-test scenario that fires and one that stays quiet');
+  }
+}
+
+/** Every alert of the stack with overrides applied, in concern order. Throws on bad overrides. */
+export function resolveAlerts(ctx: RenderContext): ResolvedAlert[] {
+  const { config, options } = ctx;
+  const inputs = alertInputs(ctx);
+  const out: ResolvedAlert[] = [];
+  const names = new Set<string>();
+  for (const concern of ALERT_CONCERNS) {
+    for (const def of concern.alerts(inputs)) {
+      checkDefinition(def, concern.group);
+      if (names.has(def.name)) throw new ObservatoryError(`alert ${def.name}`, `is defined twice (second time in ${concern.group})`);
+      names.add(def.name);
+      const severity = config.alerts.severities[def.name] ?? def.severity;
+      out.push({
+        def,
+        group: concern.group,
+        severity,
+        for: options.alertForOverride ?? def.for,
+        labels: { ...def.labels, severity, [FAMILY_LABEL]: def.family },
+        runbookUrl: `${config.alerts.runbookBaseUrl}/${def.name}.md`,
+        dashboardUrl: `${config.grafana.rootUrl.replace(/\/+$/, '')}/d/${DASHBOARD_UIDS[def.dashboard]}`,
+      });
+    }
+  }
+  for (const name of Object.keys(config.alerts.severities)) {
+    const key = `stack ${config.stack}: observatory:alerts.severities.${name}`;
+    if (!names.has(name)) throw new ObservatoryError(key, `no alert is named ${name} (alerts: ${[...names].sort().join(', ')})`);
+    if (name === WATCHDOG) throw new ObservatoryError(key, `the ${WATCHDOG} is routed by name to the dead man's switch; its severity cannot be changed`);
+  }
+  return out;
+}
+
+export function alertRule(alert: ResolvedAlert): PromRule {
+  return {
+    alert: alert.def.name,
+    expr: alert.def.expr.toString(),
+    for: alert.for,
+    labels: alert.labels,
+    annotations: annotationsOf(alert, templateVars(alert.def.valueFormat)),
+  };
+}
+
+/** One rule group per concern, rules in definition order. */
+export function alertRuleGroups(ctx: RenderContext): PromRuleGroup[] {
+  const alerts = resolveAlerts(ctx);
+  return ALERT_CONCERNS.map((c) => ({ name: c.group, rules: alerts.filter((a) => a.group === c.group).map(alertRule) }));
+}

@@ -68,6 +68,11 @@ const appSchema = z
     minAvailable: z.number().int().min(0).default(1),
     /** Requests and limits. Defaults: requests 100m/128Mi, limits 500m/256Mi. */
     resources: resources.prefault({}),
+    /**
+     * Numeric uid the container runs as (non-root is enforced on both targets). Set it to your
+     * image's USER. Default: 10001
+     */
+    runAsUser: z.number().int().min(1).max(2147483647).default(10001),
     /** Plain (non-secret) environment variables. Default: none */
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' }), z.string()).default({}),
   })

@@ -1,0 +1,45 @@
+/**
+ * postgres_exporter on docker. Version 0.11 reads the DSN only from DATA_SOURCE_NAME (its *_FILE
+ * variants take user, password and host separately), so the DSN is an environment variable whose
+ * value is a Pulumi secret: encrypted in state, but visible to `docker inspect` on the host.
+ * The database must be reachable from the stack's docker network.
+ */
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import type { StackConfig } from '../config/schema';
+import { postgresExporterRecipe } from '../recipes';
+import type { DockerServiceArgs } from './common';
+import { buildContainerArgs, dockerName } from './container';
+import { pullImage } from './image';
+
+export interface PostgresExporterArgs extends DockerServiceArgs {
+  /** The postgresDsn secret. */
+  readonly dsn: pulumi.Input<string>;
+}
+
+export function buildPostgresExporterContainer(config: StackConfig, refs: { imageId: pulumi.Input<string>; network: pulumi.Input<string>; dsn: pulumi.Input<string> }): docker.ContainerArgs {
+  const recipe = postgresExporterRecipe(config);
+  return buildContainerArgs(recipe, {
+    config,
+    containerName: dockerName(config, recipe.name),
+    imageId: refs.imageId,
+    network: refs.network,
+    secretEnv: { DATA_SOURCE_NAME: pulumi.secret(refs.dsn) },
+  });
+}
+
+export class PostgresExporter extends pulumi.ComponentResource {
+  public readonly containerName: pulumi.Output<string>;
+
+  constructor(name: string, args: PostgresExporterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('observatory:docker:PostgresExporter', name, {}, opts);
+    const image = pullImage(name, postgresExporterRecipe(args.config).image, this);
+    const container = new docker.Container(
+      `${name}-container`,
+      buildPostgresExporterContainer(args.config, { imageId: image.imageId, network: args.network, dsn: args.dsn }),
+      { parent: this, deleteBeforeReplace: true },
+    );
+    this.containerName = container.name;
+    this.registerOutputs({ containerName: this.containerName });
+  }
+}

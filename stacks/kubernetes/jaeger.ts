@@ -1,0 +1,61 @@
+/**
+ * Jaeger all-in-one on kubernetes: OTLP gRPC and HTTP receivers for the apps, the query UI for
+ * Grafana. Traces live in memory (bounded by --memory.max-traces), so one replica.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { PORTS } from '../../generators/topology';
+import type { StackConfig } from '../config/schema';
+import { jaegerRecipe } from '../recipes';
+import { FROM_APPS, FROM_GRAFANA, buildIngressPolicy, type IngressRule } from './networkPolicy';
+import { buildContainer, buildServiceArgs, podSecurityContext, selectorOf, serviceLabels } from './pod';
+
+export interface JaegerArgs {
+  readonly config: StackConfig;
+  readonly namespace: pulumi.Input<string>;
+}
+
+export function buildJaegerDeployment(config: StackConfig, namespace: pulumi.Input<string>): k8s.apps.v1.DeploymentArgs {
+  const recipe = jaegerRecipe(config);
+  return {
+    metadata: { name: recipe.name, namespace, labels: serviceLabels(recipe.name) },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selectorOf(recipe.name) },
+      template: {
+        metadata: { labels: serviceLabels(recipe.name) },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext(recipe),
+          containers: [buildContainer(recipe, { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] })],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  };
+}
+
+/** Grafana queries traces; apps send spans. The admin port only answers kubelet probes. */
+export const JAEGER_INGRESS: readonly IngressRule[] = [
+  { ports: [PORTS.jaegerQuery], from: [FROM_GRAFANA] },
+  { ports: [PORTS.otlpGrpc, PORTS.otlpHttp], from: [FROM_APPS] },
+];
+
+export class Jaeger extends pulumi.ComponentResource {
+  public readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('observatory:kubernetes:Jaeger', name, {}, opts);
+    const parent = { parent: this };
+    const recipe = jaegerRecipe(args.config);
+    new k8s.apps.v1.Deployment(`${name}-deployment`, buildJaegerDeployment(args.config, args.namespace), parent);
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      buildServiceArgs(recipe, args.namespace, { ports: recipe.ports.filter((p) => p.name !== 'admin') }),
+      parent,
+    );
+    new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, buildIngressPolicy('jaeger', args.namespace, JAEGER_INGRESS), parent);
+    this.serviceName = service.metadata.name;
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Ingress NetworkPolicies. A pod selected by a policy accepts only what some policy allows, so
+ * each monitoring service lists exactly who may reach which of its ports. Kubelet probes come from
+ * the node and are not subject to these rules on common CNIs (Calico, Cilium).
+ */
+import type * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+import { K8S_APP_LABELS, SERVICE_NAMES } from '../../generators/topology';
+import { NAME_LABEL, selectorOf, serviceLabels } from './pod';
+
+/** Who may connect: any source, or pods in the namespace matching labels. */
+export type Peer = 'anywhere' | { readonly podLabels: Readonly<Record<string, string>> };
+
+export interface IngressRule {
+  readonly ports: readonly number[];
+  readonly from: readonly Peer[];
+}
+
+export const FROM_PROMETHEUS: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.prometheus } };
+export const FROM_GRAFANA: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.grafana } };
+/** Application pods (the label the apps scrape job selects on). */
+export const FROM_APPS: Peer = { podLabels: { [K8S_APP_LABELS.partOf]: K8S_APP_LABELS.partOfValue } };
+
+/** Policy `<service>-ingress` selecting the service's pods. */
+export function buildIngressPolicy(service: string, namespace: pulumi.Input<string>, rules: readonly IngressRule[]): k8s.networking.v1.NetworkPolicyArgs {
+  return {
+    metadata: { name: `${service}-ingress`, namespace, labels: serviceLabels(service) },
+    spec: {
+      podSelector: { matchLabels: selectorOf(service) },
+      policyTypes: ['Ingress'],
+      ingress: rules.map((r) => ({
+        ports: r.ports.map((port) => ({ port, protocol: 'TCP' })),
+        ...(r.from.includes('anywhere')
+          ? {}
+          : { from: r.from.map((p) => ({ podSelector: { matchLabels: { ...(p as { podLabels: Record<string, string> }).podLabels } } })) }),
+      })),
+    },
+  };
+}

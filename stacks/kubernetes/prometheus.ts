@@ -1,0 +1,145 @@
+/**
+ * Prometheus on kubernetes: the rendered prometheus.yml and rule files in ConfigMaps, the TSDB on a
+ * PersistentVolumeClaim, retention from config, and a ServiceAccount allowed to list and watch
+ * pods in the stack's namespace (the `role: pod` discovery of generators/prometheusConfig.ts).
+ *
+ * ConfigMaps are auto-named: the provider replaces them (new name) when their data changes, which
+ * changes the pod template and rolls Prometheus onto the new configuration.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { Artifact } from '../../generators/artifact';
+import { PORTS } from '../../generators/topology';
+import { filesUnder } from '../artifacts';
+import type { StackConfig } from '../config/schema';
+import { PROMETHEUS_CONFIG_DIR, PROMETHEUS_DATA_DIR, PROMETHEUS_RULES_DIR } from '../paths';
+import { IMAGE_USERS, prometheusRecipe } from '../recipes';
+import { FROM_GRAFANA, buildIngressPolicy } from './networkPolicy';
+import { buildContainer, buildPvcArgs, buildServiceArgs, podSecurityContext, selectorOf, serviceLabels } from './pod';
+import { buildVolumeData, type VolumeData } from './volumeData';
+
+export interface PrometheusArgs {
+  readonly config: StackConfig;
+  /** The plain render, renderStack(config); everything under prometheus/ is shipped. */
+  readonly artifacts: readonly Artifact[];
+  /** Namespace name; pass the Namespace's output so every object waits for it. */
+  readonly namespace: pulumi.Input<string>;
+}
+
+export interface PrometheusPlan {
+  readonly config: VolumeData;
+  /** Undefined when no rule files were rendered. */
+  readonly rules?: VolumeData;
+}
+
+/** Validates and shapes the shipped files; throws before anything is registered. */
+export function planPrometheus(config: StackConfig, artifacts: readonly Artifact[]): PrometheusPlan {
+  const rules = filesUnder(artifacts, 'prometheus/rules/');
+  return {
+    config: buildVolumeData(filesUnder(artifacts, 'prometheus/'), `stack ${config.stack}: ConfigMap prometheus-config`),
+    ...(rules.length > 0 ? { rules: buildVolumeData(rules, `stack ${config.stack}: ConfigMap prometheus-rules`) } : {}),
+  };
+}
+
+export const PROMETHEUS_SERVICE_ACCOUNT = 'prometheus';
+export const PROMETHEUS_PVC = 'prometheus-data';
+
+/** Read access to pods in the namespace: what `kubernetes_sd_configs: [{role: pod}]` lists and watches. */
+export function buildPrometheusRole(namespace: pulumi.Input<string>): k8s.rbac.v1.RoleArgs {
+  return {
+    metadata: { name: 'prometheus-discovery', namespace, labels: serviceLabels('prometheus') },
+    rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+  };
+}
+
+export function buildPrometheusRoleBinding(namespace: pulumi.Input<string>, roleName: pulumi.Input<string>, serviceAccountName: pulumi.Input<string>): k8s.rbac.v1.RoleBindingArgs {
+  return {
+    metadata: { name: 'prometheus-discovery', namespace, labels: serviceLabels('prometheus') },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
+    subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace }],
+  };
+}
+
+export interface PrometheusRefs {
+  readonly namespace: pulumi.Input<string>;
+  readonly configMapName: pulumi.Input<string>;
+  /** Required when the plan has rules. */
+  readonly rulesConfigMapName?: pulumi.Input<string>;
+  readonly serviceAccountName: pulumi.Input<string>;
+  readonly pvcName: pulumi.Input<string>;
+}
+
+export function buildPrometheusDeployment(config: StackConfig, plan: PrometheusPlan, refs: PrometheusRefs): k8s.apps.v1.DeploymentArgs {
+  const recipe = prometheusRecipe(config);
+  const volumes: k8s.types.input.core.v1.Volume[] = [
+    { name: 'config', configMap: { name: refs.configMapName, items: plan.config.items } },
+    { name: 'data', persistentVolumeClaim: { claimName: refs.pvcName } },
+  ];
+  const volumeMounts: k8s.types.input.core.v1.VolumeMount[] = [
+    { name: 'config', mountPath: PROMETHEUS_CONFIG_DIR, readOnly: true },
+    { name: 'data', mountPath: PROMETHEUS_DATA_DIR },
+  ];
+  if (plan.rules) {
+    if (refs.rulesConfigMapName === undefined) throw new Error('prometheus: rules ConfigMap name missing');
+    volumes.push({ name: 'rules', configMap: { name: refs.rulesConfigMapName, items: plan.rules.items } });
+    volumeMounts.push({ name: 'rules', mountPath: PROMETHEUS_RULES_DIR, readOnly: true });
+  }
+  return {
+    metadata: { name: recipe.name, namespace: refs.namespace, labels: serviceLabels(recipe.name) },
+    spec: {
+      replicas: 1,
+      // The TSDB volume is ReadWriteOnce and locked by one process: stop the old pod first.
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: selectorOf(recipe.name) },
+      template: {
+        metadata: { labels: serviceLabels(recipe.name) },
+        spec: {
+          serviceAccountName: refs.serviceAccountName,
+          automountServiceAccountToken: true, // kubernetes service discovery
+          securityContext: podSecurityContext(recipe, IMAGE_USERS.prometheus),
+          // Time to write the head block on shutdown instead of replaying the WAL on start.
+          terminationGracePeriodSeconds: 120,
+          containers: [buildContainer(recipe, { volumeMounts })],
+          volumes,
+        },
+      },
+    },
+  };
+}
+
+export class Prometheus extends pulumi.ComponentResource {
+  /** In-cluster DNS name of the Service. */
+  public readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
+    const plan = planPrometheus(args.config, args.artifacts);
+    super('observatory:kubernetes:Prometheus', name, {}, opts);
+    const parent = { parent: this };
+    const ns = args.namespace;
+    const labels = serviceLabels('prometheus');
+
+    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { namespace: ns, labels }, data: plan.config.data }, parent);
+    const rules = plan.rules ? new k8s.core.v1.ConfigMap(`${name}-rules`, { metadata: { namespace: ns, labels }, data: plan.rules.data }, parent) : undefined;
+    const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { name: PROMETHEUS_SERVICE_ACCOUNT, namespace: ns, labels } }, parent);
+    const role = new k8s.rbac.v1.Role(`${name}-discovery-role`, buildPrometheusRole(ns), parent);
+    const binding = new k8s.rbac.v1.RoleBinding(`${name}-discovery-binding`, buildPrometheusRoleBinding(ns, role.metadata.name, sa.metadata.name), parent);
+    const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, buildPvcArgs(PROMETHEUS_PVC, ns, args.config.storage.prometheus, args.config.storage.storageClass, labels), parent);
+    new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      buildPrometheusDeployment(args.config, plan, {
+        namespace: ns,
+        configMapName: configMap.metadata.name,
+        rulesConfigMapName: rules?.metadata.name,
+        serviceAccountName: sa.metadata.name,
+        pvcName: pvc.metadata.name,
+      }),
+      // Discovery must be allowed before Prometheus starts listing pods.
+      { parent: this, dependsOn: [binding] },
+    );
+    const service = new k8s.core.v1.Service(`${name}-service`, buildServiceArgs(prometheusRecipe(args.config), ns), parent);
+    new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, buildIngressPolicy('prometheus', ns, [{ ports: [PORTS.prometheus], from: [FROM_GRAFANA] }]), parent);
+
+    this.serviceName = service.metadata.name;
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The whole monitoring stack on kubernetes: a namespace, one component per service, one per
+ * application. Every child's plan (file routing, ConfigMap sizes) is checked before this component
+ * registers, so a bad input leaves nothing half-created.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { ObservatoryError } from '../../catalog/errors';
+import { kubernetesEndpoints, requireSecretValue, type PreparedStack, type StackEndpoints } from '../monitoringStack';
+import { Alertmanager, planAlertmanager } from './alertmanager';
+import { Application } from './application';
+import { Grafana, planGrafana } from './grafana';
+import { Jaeger } from './jaeger';
+import { NodeExporter } from './nodeExporter';
+import { PostgresExporter } from './postgresExporter';
+import { Prometheus, planPrometheus } from './prometheus';
+import { RedisExporter } from './redisExporter';
+
+export type KubernetesMonitoringStackArgs = PreparedStack;
+
+export class KubernetesMonitoringStack extends pulumi.ComponentResource {
+  public readonly endpoints: StackEndpoints;
+
+  constructor(name: string, args: KubernetesMonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    const { config, artifacts, secrets } = args;
+    if (config.target !== 'kubernetes') throw new ObservatoryError(`stack ${config.stack}: observatory:target`, `is "${config.target}", not kubernetes`);
+    planPrometheus(config, artifacts);
+    planAlertmanager(config, artifacts);
+    planGrafana(config, artifacts);
+    const adminPassword = requireSecretValue(secrets, config, 'grafanaAdminPassword');
+    const dsn = config.exporters.postgres.enabled ? requireSecretValue(secrets, config, 'postgresDsn') : undefined;
+    super('observatory:kubernetes:MonitoringStack', name, {}, opts);
+
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: config.namespace, labels: { 'app.kubernetes.io/managed-by': 'pulumi', 'observatory/stack': config.stack } } },
+      { parent: this },
+    );
+    // Every object names the namespace through this output, so it waits for the Namespace.
+    const namespace = ns.metadata.name;
+    const parent = { parent: this };
+
+    new Prometheus(`${name}-prometheus`, { config, artifacts, namespace }, parent);
+    new Alertmanager(`${name}-alertmanager`, { config, artifacts, secretArtifacts: args.secretArtifacts, namespace }, parent);
+    new Grafana(`${name}-grafana`, { config, artifacts, adminPassword, namespace }, parent);
+    new Jaeger(`${name}-jaeger`, { config, namespace }, parent);
+    if (dsn !== undefined) new PostgresExporter(`${name}-postgres-exporter`, { config, dsn, namespace }, parent);
+    if (config.exporters.redis.enabled) new RedisExporter(`${name}-redis-exporter`, { config, password: secrets.redisPassword, namespace }, parent);
+    if (config.exporters.node.enabled) new NodeExporter(`${name}-node-exporter`, { config, namespace }, parent);
+    for (const app of config.apps) new Application(`${name}-app-${app.name}`, { config, app, namespace }, parent);
+
+    this.endpoints = kubernetesEndpoints(config);
+    this.registerOutputs({ ...this.endpoints });
+  }
+}

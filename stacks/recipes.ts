@@ -1,0 +1,246 @@
+/**
+ * How each container runs, independent of the target: image, numeric non-root user, arguments,
+ * plain and secret environment, ports, health checks and resources. The kubernetes and docker
+ * components translate the same recipe, so both targets run the same command lines.
+ *
+ * Exporters run with their default flags (plus host paths for node_exporter): those are the
+ * settings the catalog's metric names were checked against (test/fixtures/exporters/).
+ */
+import { PORTS, SERVICE_NAMES, internalEndpoints } from '../generators/topology';
+import type { AppConfig, StackConfig } from './config/schema';
+import type { SecretKey } from './config/secrets';
+import { ALERTMANAGER_CONFIG_FILE, ALERTMANAGER_DATA_DIR, PROMETHEUS_CONFIG_FILE, PROMETHEUS_DATA_DIR } from './paths';
+import { INFRA_RESOURCES, JAEGER_MAX_TRACES, type InfraService, type Resources } from './resources';
+
+export interface HttpCheck {
+  readonly path: string;
+  readonly port: number;
+}
+
+export interface NamedPort {
+  /** IANA-style port name (at most 15 characters), used by kubernetes Services. */
+  readonly name: string;
+  readonly port: number;
+}
+
+export interface ContainerRecipe {
+  /** DNS name, container/Deployment name and `app.kubernetes.io/name` label value. */
+  readonly name: string;
+  /** Pinned image reference (config.images or the app's image). */
+  readonly image: string;
+  /** Numeric uid the process runs as; never 0. */
+  readonly user: number;
+  /** Numeric gid. Default when omitted: the image's group for that user (docker), `user` (kubernetes fsGroup). */
+  readonly group?: number;
+  /** Arguments after the image's entrypoint. */
+  readonly args: readonly string[];
+  /** Non-secret environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Environment variables whose values are secrets, by the secret key that fills them. */
+  readonly secretEnv: Readonly<Record<string, SecretKey>>;
+  readonly ports: readonly NamedPort[];
+  readonly liveness: HttpCheck;
+  readonly readiness: HttpCheck;
+  readonly resources: Resources;
+  /** Whether the image runs with a read-only root file system (kubernetes). */
+  readonly readOnlyRootFilesystem: boolean;
+}
+
+/** uids the upstream images are built to run as (their USER lines), made explicit and numeric. */
+export const IMAGE_USERS: Record<InfraService, number> = {
+  prometheus: 65534, // nobody
+  alertmanager: 65534,
+  grafana: 472,
+  jaeger: 10001,
+  postgresExporter: 65534,
+  redisExporter: 59000,
+  nodeExporter: 65534,
+};
+
+/** Jaeger's admin server: health check on `/`. */
+export const JAEGER_ADMIN_PORT = 14269;
+
+/** Where node_exporter sees the host's file systems (host paths mounted read-only). */
+export const NODE_EXPORTER_HOST_PATHS = { proc: '/host/proc', sys: '/host/sys', root: '/host/root' } as const;
+
+function base(config: StackConfig, key: InfraService) {
+  return { name: SERVICE_NAMES[key], image: config.images[key], user: IMAGE_USERS[key], resources: INFRA_RESOURCES[config.environment][key] };
+}
+
+export function prometheusRecipe(config: StackConfig): ContainerRecipe {
+  const port = PORTS.prometheus;
+  return {
+    ...base(config, 'prometheus'),
+    args: [
+      `--config.file=${PROMETHEUS_CONFIG_FILE}`,
+      `--storage.tsdb.path=${PROMETHEUS_DATA_DIR}`,
+      `--storage.tsdb.retention.time=${config.retention.time}`,
+      `--storage.tsdb.retention.size=${config.retention.size}`,
+      `--web.listen-address=:${port}`,
+    ],
+    env: {},
+    secretEnv: {},
+    ports: [{ name: 'http', port }],
+    liveness: { path: '/-/healthy', port },
+    readiness: { path: '/-/ready', port },
+    readOnlyRootFilesystem: true,
+  };
+}
+
+export function alertmanagerRecipe(config: StackConfig): ContainerRecipe {
+  const port = PORTS.alertmanager;
+  return {
+    ...base(config, 'alertmanager'),
+    args: [
+      `--config.file=${ALERTMANAGER_CONFIG_FILE}`,
+      `--storage.path=${ALERTMANAGER_DATA_DIR}`,
+      `--web.listen-address=:${port}`,
+      // One replica: an empty cluster address turns off gossip (and its port 9094).
+      '--cluster.listen-address=',
+    ],
+    env: {},
+    secretEnv: {},
+    ports: [{ name: 'http', port }],
+    liveness: { path: '/-/healthy', port },
+    readiness: { path: '/-/ready', port },
+    readOnlyRootFilesystem: true,
+  };
+}
+
+export function grafanaRecipe(config: StackConfig): ContainerRecipe {
+  const port = PORTS.grafana;
+  return {
+    ...base(config, 'grafana'),
+    args: [],
+    env: {
+      GF_SECURITY_ADMIN_USER: config.grafana.adminUser,
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      GF_SERVER_ROOT_URL: config.grafana.rootUrl,
+      GF_SERVER_HTTP_PORT: String(port),
+      GF_SECURITY_COOKIE_SECURE: String(config.grafana.rootUrl.startsWith('https://')),
+      // No calls home from a monitoring system.
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+    },
+    // Grafana reads it when it creates its database (first start); later changes need
+    // `grafana cli admin reset-admin-password` (docs/deploying.md).
+    secretEnv: { GF_SECURITY_ADMIN_PASSWORD: 'grafanaAdminPassword' },
+    ports: [{ name: 'http', port }],
+    liveness: { path: '/api/health', port },
+    readiness: { path: '/api/health', port },
+    // Grafana writes plugins and temporary files outside its data directory.
+    readOnlyRootFilesystem: false,
+  };
+}
+
+export function jaegerRecipe(config: StackConfig): ContainerRecipe {
+  return {
+    ...base(config, 'jaeger'),
+    args: [
+      `--memory.max-traces=${JAEGER_MAX_TRACES[config.environment]}`,
+      // Listen on every interface explicitly; other containers and pods send spans here.
+      `--collector.otlp.grpc.host-port=:${PORTS.otlpGrpc}`,
+      `--collector.otlp.http.host-port=:${PORTS.otlpHttp}`,
+      `--query.http-server.host-port=:${PORTS.jaegerQuery}`,
+      `--admin.http.host-port=:${JAEGER_ADMIN_PORT}`,
+    ],
+    env: { COLLECTOR_OTLP_ENABLED: 'true' },
+    secretEnv: {},
+    ports: [
+      { name: 'query', port: PORTS.jaegerQuery },
+      { name: 'otlp-grpc', port: PORTS.otlpGrpc },
+      { name: 'otlp-http', port: PORTS.otlpHttp },
+      { name: 'admin', port: JAEGER_ADMIN_PORT },
+    ],
+    liveness: { path: '/', port: JAEGER_ADMIN_PORT },
+    readiness: { path: '/', port: JAEGER_ADMIN_PORT },
+    readOnlyRootFilesystem: false,
+  };
+}
+
+export function postgresExporterRecipe(config: StackConfig): ContainerRecipe {
+  const port = PORTS.postgresExporter;
+  return {
+    ...base(config, 'postgresExporter'),
+    args: [`--web.listen-address=:${port}`],
+    env: {},
+    secretEnv: { DATA_SOURCE_NAME: 'postgresDsn' },
+    ports: [{ name: 'metrics', port }],
+    // `/` is the static landing page; /metrics would query PostgreSQL, and a database outage
+    // must show up as pg_up 0, not as a restarting exporter.
+    liveness: { path: '/', port },
+    readiness: { path: '/', port },
+    readOnlyRootFilesystem: true,
+  };
+}
+
+/** `redisPasswordSet`: whether the optional redisPassword secret is configured. */
+export function redisExporterRecipe(config: StackConfig, redisPasswordSet: boolean): ContainerRecipe {
+  const port = PORTS.redisExporter;
+  return {
+    ...base(config, 'redisExporter'),
+    args: [],
+    env: { REDIS_ADDR: `redis://${config.exporters.redis.address}`, REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${port}` },
+    secretEnv: redisPasswordSet ? { REDIS_PASSWORD: 'redisPassword' } : {},
+    ports: [{ name: 'metrics', port }],
+    liveness: { path: '/health', port },
+    readiness: { path: '/health', port },
+    readOnlyRootFilesystem: true,
+  };
+}
+
+export function nodeExporterRecipe(config: StackConfig): ContainerRecipe {
+  const port = PORTS.nodeExporter;
+  return {
+    ...base(config, 'nodeExporter'),
+    args: [
+      `--path.procfs=${NODE_EXPORTER_HOST_PATHS.proc}`,
+      `--path.sysfs=${NODE_EXPORTER_HOST_PATHS.sys}`,
+      `--path.rootfs=${NODE_EXPORTER_HOST_PATHS.root}`,
+      `--web.listen-address=:${port}`,
+    ],
+    env: {},
+    secretEnv: {},
+    ports: [{ name: 'metrics', port }],
+    liveness: { path: '/', port },
+    readiness: { path: '/', port },
+    readOnlyRootFilesystem: true,
+  };
+}
+
+export function appRecipe(config: StackConfig, app: AppConfig): ContainerRecipe {
+  return {
+    name: app.name,
+    image: app.image,
+    user: app.runAsUser,
+    args: [],
+    env: {
+      ...app.env,
+      // The instrumentation helper exports OTLP over HTTP (instrumentation/tracing.ts).
+      OTEL_EXPORTER_OTLP_ENDPOINT: internalEndpoints(config).otlpHttp,
+      // An explicit service name in the app's env wins (the instrumentation does the same).
+      OTEL_SERVICE_NAME: app.env.OTEL_SERVICE_NAME ?? app.name,
+    },
+    secretEnv: {},
+    ports: [{ name: 'http', port: app.port }],
+    liveness: { path: app.healthPath, port: app.port },
+    readiness: { path: app.healthPath, port: app.port },
+    resources: app.resources,
+    // Apps get a writable /tmp; anything else they write is a bug in a stateless service.
+    readOnlyRootFilesystem: true,
+  };
+}
+
+/** Every infrastructure recipe the config enables, keyed by service. */
+export function infraRecipes(config: StackConfig, redisPasswordSet: boolean): Partial<Record<InfraService, ContainerRecipe>> {
+  return {
+    prometheus: prometheusRecipe(config),
+    alertmanager: alertmanagerRecipe(config),
+    grafana: grafanaRecipe(config),
+    jaeger: jaegerRecipe(config),
+    ...(config.exporters.postgres.enabled ? { postgresExporter: postgresExporterRecipe(config) } : {}),
+    ...(config.exporters.redis.enabled ? { redisExporter: redisExporterRecipe(config, redisPasswordSet) } : {}),
+    ...(config.exporters.node.enabled ? { nodeExporter: nodeExporterRecipe(config) } : {}),
+  };
+}

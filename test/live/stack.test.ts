@@ -22,8 +22,11 @@ import { requireTool } from '../tools';
 
 /** How far back dashboard queries look: the whole run so far, like a "last 5 minutes" dashboard. */
 const RANGE_SECONDS = 300;
-/** Every alert's `for` in this run (render --alert-for); the real ones are minutes. */
-const ALERT_FOR = '30s';
+/**
+ * Every alert's `for` in this run (render --alert-for); the real ones are minutes. Long enough to
+ * be a real pending phase (10 evaluations at 2 s), short enough for the CI budget.
+ */
+const ALERT_FOR = '20s';
 /** The always-firing alert the dead man's switch expects (alerts/selfMonitoring.ts). */
 const WATCHDOG = 'Watchdog';
 /** The faults and the critical alert each must raise: a page (PagerDuty) and a Slack post. */

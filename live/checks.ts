@@ -20,7 +20,9 @@ export interface QuerySource {
   rangeCount(expr: string): Promise<number>;
   /** Instant query at the end of the window. */
   instant(expr: string): Promise<Sample[]>;
+  /** Values of a label, of the series `match` selects (default: all series). */
   labelValues(label: string, match?: string): Promise<string[]>;
+  /** Label names, of the series `match` selects (default: all series). */
   labelNames(match?: string): Promise<string[]>;
 }
 
@@ -162,6 +164,7 @@ export async function resolveVariables(dashboard: unknown, q: QuerySource, time:
 /**
  * One panel query with the variables substituted: it must return data, and every selector in it
  * must match series (a fallback such as `x or vector(0)` keeps a panel drawing when x is wrong).
+ * `count` memoises range counts across queries; default: a fresh one for this query.
  */
 export async function checkPanelQuery(pq: PanelQuery, values: Readonly<Record<string, string>>, q: QuerySource, count = counter(q)): Promise<Problem[]> {
   const where = `dashboard ${pq.dashboardUid} panel "${pq.panelTitle}"${pq.panelId === undefined ? '' : ` (id ${pq.panelId})`} query ${pq.refId}`;

@@ -14,7 +14,7 @@ export interface PollOptions {
   readonly timeoutMs: number;
   /** Pause between probes. Default: 500 ms */
   readonly intervalMs?: number;
-  /** Checked before each probe; a string aborts the wait at once (e.g. "redis exited with code 1"). */
+  /** Checked before each probe; a string aborts the wait at once (e.g. "redis exited with code 1"). Default: never */
   readonly abortIf?: () => string | undefined;
 }
 

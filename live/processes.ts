@@ -105,7 +105,7 @@ export class ManagedProcess {
     return this.exitStatus.signal ? `killed by ${this.exitStatus.signal}` : `exited with code ${this.exitStatus.code}`;
   }
 
-  /** The last lines of the log, to put into error messages. */
+  /** The last `lines` lines of the log (default 20), to put into error messages. */
   logTail(lines = 20): string {
     try {
       return fs.readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

@@ -66,7 +66,7 @@ export class PromClient {
     return json.data;
   }
 
-  /** Instant query; a scalar result comes back as one sample without labels. */
+  /** Instant query at `time` (Unix seconds; default: now); a scalar comes back as one sample without labels. */
   async query(expr: string, time?: number): Promise<Sample[]> {
     const data = await this.call<{ resultType: string; result: unknown }>('/api/v1/query', { query: expr, ...(time === undefined ? {} : { time: String(time) }) });
     if (data.resultType === 'scalar') return [{ metric: {}, value: Number((data.result as [number, string])[1]) }];

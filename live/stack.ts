@@ -77,7 +77,7 @@ export interface LiveStack {
   /** URLs a person opens: Prometheus, Alertmanager, each app replica, the webhook receiver. */
   readonly urls: Readonly<Record<string, string>>;
   setFaults(faults: Faults): Promise<void>;
-  /** Stops traffic and every process, removes the run directory unless keepFiles. */
+  /** Stops traffic and every process; removes the run directory unless keepFiles (default false). */
   stop(options?: { keepFiles?: boolean }): Promise<TrafficStats | undefined>;
 }
 

@@ -5,13 +5,17 @@ import { done, notYet, pollUntil } from '../poll';
 /** Default time a service gets to become ready. Generous for a loaded 2-core CI machine. */
 export const READY_TIMEOUT_MS = 30_000;
 
+/** Status of GET url; gives up after timeoutMs (default 2 s). */
 export async function httpStatus(url: string, timeoutMs = 2_000): Promise<number> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   await res.arrayBuffer();
   return res.status;
 }
 
-/** Waits until `probe` says ready; if the process exits first, throws with the end of its log. */
+/**
+ * Waits until `probe` says ready (at most timeoutMs, default READY_TIMEOUT_MS); if the process
+ * exits first, throws with the end of its log.
+ */
 export async function waitReady(proc: ManagedProcess, probe: () => Promise<boolean>, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
   const why = () => `${proc.name} ${proc.exitDescription}; last log lines (${proc.logFile}):\n${proc.logTail()}`;
   try {
@@ -26,7 +30,7 @@ export async function waitReady(proc: ManagedProcess, probe: () => Promise<boole
   }
 }
 
-/** Ready when GET url answers 2xx. */
+/** Ready when GET url answers 2xx (within timeoutMs, default READY_TIMEOUT_MS). */
 export function waitHttpReady(proc: ManagedProcess, url: string, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
   return waitReady(
     proc,

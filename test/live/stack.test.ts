@@ -330,7 +330,9 @@ describe('live stack', () => {
   });
 
   it('keeps the data written before a Prometheus restart', async () => {
-    const before = Date.now() / 1000;
+    // A moment safely in the past: every sample up to it has been appended (a scrape that
+    // started just before "now" may still be in flight).
+    const before = Date.now() / 1000 - 5;
     const expr = 'count_over_time(up[1m])';
     const key = (m: Readonly<Record<string, string>>) => `${m.job} ${m.instance}`;
     const asMap = (samples: { metric: Readonly<Record<string, string>>; value: number }[]) => Object.fromEntries(samples.map((s) => [key(s.metric), s.value]));

@@ -1,0 +1,222 @@
+/**
+ * The Prometheus side of the benchmarks, end to end:
+ *  1. backfill the raw history (bench/backfill.ts), ending FUTURE_MARGIN past the wall clock so
+ *     rules evaluated "now" see full windows however long the backfill took;
+ *  2. backfill the recorded series the dashboards and the rules themselves read with `promtool tsdb
+ *     create-blocks-from rules` (definitions rewritten to raw expressions, since promtool cannot
+ *     backfill rules that read other rules), and let Prometheus merge the overlapping blocks;
+ *  3. rules: restart with the rendered rule files and time every group (bench/rules.ts);
+ *  4. queries: restart without rules (and without the live rule results) and time every panel
+ *     query (bench/queries.ts).
+ * Prometheus is stopped by PID when done, also on failure.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import type { Catalog } from '../catalog';
+import { durationSeconds } from '../catalog/duration';
+import { planDataset, type DatasetScale } from './dataset';
+import { backfillRaw, moveBlocks, timeGrid, type RawBackfill } from './backfill';
+import { directlyRecorded, expandRecorded, type RecordingDefinition } from './expand';
+import { PrometheusServer, sleep } from './prometheus';
+import { run, toolVersion } from './proc';
+import { benchmarkDashboards, recordedSeriesUsed, summarizeDashboards, type DashboardResult, type PanelResult } from './queries';
+import { measureRuleGroups, type RuleGroupResult } from './rules';
+import { benchPrometheusConfig, stackInputs, writeRuleFiles, type StackInputs } from './stackInputs';
+
+/** How far the history runs past the wall clock when it is generated. */
+const FUTURE_MARGIN_SECONDS = 15 * 60;
+/** Evaluations of every rule group to observe. */
+const RULE_EVALUATIONS = 3;
+
+export interface PrometheusBenchOptions {
+  readonly root: string;
+  readonly stack: string;
+  readonly scale: DatasetScale;
+  readonly rules: boolean;
+  readonly queries: boolean;
+  readonly workDir: string;
+  readonly catalog: Catalog;
+  readonly dashboardsDir?: string;
+  readonly log: (l: string) => void;
+}
+
+export interface RulesBackfill {
+  readonly rules: number;
+  readonly records: readonly string[];
+  readonly seconds: number;
+  readonly compactionWaitSeconds: number;
+}
+
+export interface PrometheusBenchResult {
+  readonly prometheusVersion: string;
+  readonly stack: string;
+  readonly scrapeInterval: string;
+  readonly evaluationInterval: string;
+  readonly scale: DatasetScale;
+  readonly backfill: RawBackfill;
+  readonly rules?: readonly RuleGroupResult[];
+  readonly rulesBackfill?: RulesBackfill;
+  readonly panels?: readonly PanelResult[];
+  readonly dashboards?: readonly DashboardResult[];
+  readonly dashboardCount: number;
+}
+
+function blockMetas(dataDir: string): { dir: string; minTime: number; maxTime: number }[] {
+  return fs
+    .readdirSync(dataDir)
+    .filter((d) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(d) && fs.existsSync(path.join(dataDir, d, 'meta.json')))
+    .map((d) => {
+      const meta = JSON.parse(fs.readFileSync(path.join(dataDir, d, 'meta.json'), 'utf8')) as { minTime: number; maxTime: number };
+      return { dir: d, minTime: meta.minTime, maxTime: meta.maxTime };
+    });
+}
+
+export function overlapping(blocks: readonly { minTime: number; maxTime: number }[]): boolean {
+  const s = [...blocks].sort((a, b) => a.minTime - b.minTime);
+  return s.some((b, i) => i > 0 && b.minTime < s[i - 1].maxTime);
+}
+
+/**
+ * Prometheus merges overlapping blocks (backfilled rules over raw history) about a minute after it
+ * starts; timing queries during that would measure the merge. Waits until no blocks overlap, or
+ * the block set has not changed for a minute after the first compaction chance.
+ */
+async function waitForCompaction(dataDir: string, log: (l: string) => void): Promise<number> {
+  const t0 = Date.now();
+  let last = '';
+  let changed = Date.now();
+  while (Date.now() - t0 < 600_000) {
+    const metas = blockMetas(dataDir);
+    if (!overlapping(metas)) break;
+    const key = metas.map((m) => m.dir).sort().join(',');
+    if (key !== last) {
+      last = key;
+      changed = Date.now();
+    }
+    const busy = fs.readdirSync(dataDir).some((d) => d.endsWith('.tmp-for-creation'));
+    if (!busy && Date.now() - t0 > 90_000 && Date.now() - changed > 60_000) {
+      log('queries: warning: Prometheus left overlapping blocks unmerged; measuring anyway');
+      break;
+    }
+    await sleep(1000);
+  }
+  return (Date.now() - t0) / 1000;
+}
+
+function writeConfig(inputs: StackInputs, dir: string, ruleFiles: readonly string[], name: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, benchPrometheusConfig(inputs, ruleFiles));
+  return file;
+}
+
+/** Recorded series that recording rules read (their history changes what a rule costs). */
+export function recordedSeriesReadByRules(recordings: readonly RecordingDefinition[]): Set<string> {
+  const names = new Set(recordings.map((r) => r.record));
+  const out = new Set<string>();
+  for (const r of recordings) for (const n of directlyRecorded(r.expr, names)) out.add(n);
+  return out;
+}
+
+/** Backfills the given recorded series; returns what it did. */
+async function backfillRecordingRules(server: PrometheusServer, inputs: StackInputs, used: ReadonlySet<string>, grid: RawBackfill, runDir: string, dataDir: string, log: (l: string) => void): Promise<Omit<RulesBackfill, 'compactionWaitSeconds'>> {
+  const evalInterval = `${inputs.evalSeconds}s`;
+  const rules = inputs.recordings
+    .filter((r) => used.has(r.record))
+    .map((r) => ({ record: r.record, expr: expandRecorded(r.expr, inputs.recordings, evalInterval), ...(r.labels ? { labels: { ...r.labels } } : {}) }));
+  if (rules.length === 0) return { rules: 0, records: [], seconds: 0 };
+  log(`backfill: ${rules.length} recording rules (${used.size} recorded series) with promtool, 2 in parallel`);
+  const t0 = process.hrtime.bigint();
+  const parts = [0, 1].map((i) => rules.filter((_, j) => j % 2 === i)).filter((p) => p.length > 0);
+  await Promise.all(
+    parts.map((part, i) => {
+      const file = path.join(runDir, `backfill-rules-${i}.yml`);
+      fs.writeFileSync(file, yaml.dump({ groups: [{ name: `bench-backfill-${i}`, rules: part }] }, { lineWidth: -1 }));
+      const out = path.join(runDir, `rule-blocks-${i}`);
+      fs.rmSync(out, { recursive: true, force: true });
+      fs.mkdirSync(out);
+      return run(
+        'promtool',
+        ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${server.url}`, `--start=${grid.startSeconds}`, `--end=${grid.endSeconds}`, `--eval-interval=${evalInterval}`, `--output-dir=${out}`, file],
+        'promtool create-blocks-from rules',
+      ).then(() => moveBlocks(out, dataDir));
+    }),
+  );
+  return { rules: rules.length, records: [...used].sort(), seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+export async function runPrometheusBench(opts: PrometheusBenchOptions): Promise<PrometheusBenchResult> {
+  const log = opts.log;
+  const inputs = stackInputs(opts.root, opts.stack, opts.dashboardsDir);
+  const runDir = path.join(opts.workDir, 'run');
+  fs.rmSync(runDir, { recursive: true, force: true });
+  const dataDir = path.join(runDir, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const rulesDir = path.join(runDir, 'rules');
+  const ruleFiles = writeRuleFiles(inputs.ruleFiles, rulesDir);
+  const ruleGroupLabels = inputs.ruleFiles.flatMap((f, i) => f.groups.map((g) => `${ruleFiles[i]};${g.name}`));
+
+  const plan = planDataset(inputs.config, opts.catalog, opts.scale, ruleGroupLabels);
+  const grid = timeGrid(Math.floor(Date.now() / 1000) + FUTURE_MARGIN_SECONDS, opts.scale.hours, inputs.scrapeSeconds);
+  const backfill = await backfillRaw(plan, grid, runDir, dataDir, log);
+  const result: { -readonly [K in keyof PrometheusBenchResult]: PrometheusBenchResult[K] } = {
+    prometheusVersion: toolVersion('prometheus'),
+    stack: opts.stack,
+    scrapeInterval: inputs.config.scrapeInterval,
+    evaluationInterval: inputs.config.evaluationInterval,
+    scale: opts.scale,
+    backfill,
+    dashboardCount: inputs.dashboards.length,
+  };
+
+  let server: PrometheusServer | undefined;
+  try {
+    const noRules = writeConfig(inputs, runDir, [], 'prometheus-norules.yml');
+    const used = new Set<string>();
+    if (opts.queries) for (const n of recordedSeriesUsed(inputs.dashboards, inputs.recordings, inputs.scrapeSeconds)) used.add(n);
+    if (opts.rules) for (const n of recordedSeriesReadByRules(inputs.recordings)) used.add(n);
+    if (opts.queries && inputs.dashboards.length === 0) log('queries: warning: the stack renders no dashboards; nothing to time');
+    if (used.size > 0) {
+      server = await PrometheusServer.start({ dataDir, configFile: noRules, logFile: path.join(runDir, 'prometheus-backfill.log') });
+      const rb = await backfillRecordingRules(server, inputs, used, backfill, runDir, dataDir, log);
+      await server.stop();
+      server = undefined;
+      result.rulesBackfill = { ...rb, compactionWaitSeconds: 0 };
+    }
+    // The next server merges the backfilled rule blocks into the raw ones about a minute after it
+    // starts. Rule timing overlaps that merge (it takes well under a second of CPU: the series do
+    // not overlap, so chunks are copied, not re-encoded); query timing waits for it.
+    const first = opts.rules ? writeConfig(inputs, runDir, ruleFiles, 'prometheus-rules.yml') : noRules;
+    server = await PrometheusServer.start({ dataDir, configFile: first, logFile: path.join(runDir, opts.rules ? 'prometheus-rules.log' : 'prometheus-queries.log') });
+    log(`bench: Prometheus ${server.url} (pid ${server.pid})`);
+    if (opts.rules) {
+      const groupRules = new Map(inputs.ruleFiles.flatMap((f) => f.groups.map((g) => [g.name, g.rules] as const)));
+      const maxInterval = Math.max(inputs.evalSeconds, ...inputs.ruleFiles.flatMap((f) => f.groups.map((g) => (g.interval ? durationSeconds(g.interval) : 0))));
+      result.rules = await measureRuleGroups(server, groupRules, RULE_EVALUATIONS, (RULE_EVALUATIONS + 2) * maxInterval + 60, log);
+      if (opts.queries && inputs.dashboards.length > 0) {
+        await server.stop();
+        // Live rule results must not mix with the backfilled ones: drop the head, keep the blocks.
+        for (const d of ['wal', 'chunks_head', 'wbl']) fs.rmSync(path.join(dataDir, d), { recursive: true, force: true });
+        server = await PrometheusServer.start({ dataDir, configFile: noRules, logFile: path.join(runDir, 'prometheus-queries.log') });
+      }
+    }
+    if (opts.queries && inputs.dashboards.length > 0) {
+      log('queries: waiting for Prometheus to merge the backfilled blocks');
+      const waited = await waitForCompaction(dataDir, log);
+      if (result.rulesBackfill) result.rulesBackfill = { ...result.rulesBackfill, compactionWaitSeconds: waited };
+    }
+    if (opts.queries && inputs.dashboards.length > 0) {
+      log(`queries: Prometheus ${server.url} (pid ${server.pid})`);
+      result.panels = await benchmarkDashboards(server, inputs.dashboards, inputs.recordings, {
+        scrapeSeconds: inputs.scrapeSeconds,
+        evalInterval: `${inputs.evalSeconds}s`,
+        endSeconds: backfill.endSeconds,
+        log,
+      });
+      result.dashboards = summarizeDashboards(inputs.dashboards, result.panels);
+    }
+  } finally {
+    await server?.stop();
+  }
+  return result;
+}

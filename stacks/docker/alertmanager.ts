@@ -10,8 +10,8 @@ import { filesUnder } from '../artifacts';
 import type { StackConfig } from '../config/schema';
 import { ALERTMANAGER_DATA_DIR } from '../paths';
 import { alertmanagerRecipe } from '../recipes';
-import { publishedPorts, type DockerServiceArgs } from './common';
-import { buildContainerArgs, dockerName, secretUpload } from './container';
+import { buildStatefulContainer, type DockerServiceArgs, type StatefulContainerRefs } from './common';
+import { dockerName, secretUpload } from './container';
 import { pullImage } from './image';
 
 export interface AlertmanagerArgs extends DockerServiceArgs {
@@ -36,23 +36,10 @@ export function buildAlertmanagerUploads(config: StackConfig, artifacts: readonl
   );
 }
 
-export interface AlertmanagerRefs {
-  readonly imageId: pulumi.Input<string>;
-  readonly network: pulumi.Input<string>;
-  readonly volumeName: pulumi.Input<string>;
-}
+export type AlertmanagerRefs = StatefulContainerRefs;
 
 export function buildAlertmanagerContainer(config: StackConfig, uploads: docker.types.input.ContainerUpload[], refs: AlertmanagerRefs): docker.ContainerArgs {
-  const recipe = alertmanagerRecipe(config);
-  return buildContainerArgs(recipe, {
-    config,
-    containerName: dockerName(config, recipe.name),
-    imageId: refs.imageId,
-    network: refs.network,
-    uploads,
-    volumes: [{ volumeName: refs.volumeName, containerPath: ALERTMANAGER_DATA_DIR }],
-    ports: publishedPorts(config, ['alertmanager']),
-  });
+  return buildStatefulContainer(config, alertmanagerRecipe(config), uploads, refs, ALERTMANAGER_DATA_DIR, 'alertmanager');
 }
 
 export class Alertmanager extends pulumi.ComponentResource {

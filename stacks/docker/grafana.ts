@@ -10,8 +10,8 @@ import { filesUnder } from '../artifacts';
 import type { StackConfig } from '../config/schema';
 import { DOCKER_SECRETS_DIR, GRAFANA_DATA_DIR } from '../paths';
 import { grafanaRecipe, type ContainerRecipe } from '../recipes';
-import { publishedPorts, type DockerServiceArgs } from './common';
-import { buildContainerArgs, configUpload, dockerName, secretUpload } from './container';
+import { buildStatefulContainer, type DockerServiceArgs, type StatefulContainerRefs } from './common';
+import { configUpload, dockerName, secretUpload } from './container';
 import { pullImage } from './image';
 
 export interface GrafanaArgs extends DockerServiceArgs {
@@ -36,23 +36,10 @@ export function buildGrafanaUploads(config: StackConfig, artifacts: readonly Art
   return [...files.map((f) => configUpload(f.containerPath, f.content)), secretUpload(GRAFANA_ADMIN_PASSWORD_FILE, adminPassword, grafanaRecipe(config).user)];
 }
 
-export interface GrafanaRefs {
-  readonly imageId: pulumi.Input<string>;
-  readonly network: pulumi.Input<string>;
-  readonly volumeName: pulumi.Input<string>;
-}
+export type GrafanaRefs = StatefulContainerRefs;
 
 export function buildGrafanaContainer(config: StackConfig, uploads: docker.types.input.ContainerUpload[], refs: GrafanaRefs): docker.ContainerArgs {
-  const recipe = dockerGrafanaRecipe(config);
-  return buildContainerArgs(recipe, {
-    config,
-    containerName: dockerName(config, recipe.name),
-    imageId: refs.imageId,
-    network: refs.network,
-    uploads,
-    volumes: [{ volumeName: refs.volumeName, containerPath: GRAFANA_DATA_DIR }],
-    ports: publishedPorts(config, ['grafana']),
-  });
+  return buildStatefulContainer(config, dockerGrafanaRecipe(config), uploads, refs, GRAFANA_DATA_DIR, 'grafana');
 }
 
 export class Grafana extends pulumi.ComponentResource {

@@ -10,8 +10,8 @@ import { filesUnder } from '../artifacts';
 import type { StackConfig } from '../config/schema';
 import { PROMETHEUS_DATA_DIR } from '../paths';
 import { prometheusRecipe } from '../recipes';
-import { publishedPorts, type DockerServiceArgs } from './common';
-import { buildContainerArgs, configUpload, dockerName } from './container';
+import { buildStatefulContainer, type DockerServiceArgs, type StatefulContainerRefs } from './common';
+import { configUpload, dockerName } from './container';
 import { pullImage } from './image';
 
 export interface PrometheusArgs extends DockerServiceArgs {
@@ -23,23 +23,10 @@ export function buildPrometheusUploads(artifacts: readonly Artifact[]): docker.t
   return [...filesUnder(artifacts, 'prometheus/'), ...filesUnder(artifacts, 'prometheus/rules/')].map((f) => configUpload(f.containerPath, f.content));
 }
 
-export interface PrometheusRefs {
-  readonly imageId: pulumi.Input<string>;
-  readonly network: pulumi.Input<string>;
-  readonly volumeName: pulumi.Input<string>;
-}
+export type PrometheusRefs = StatefulContainerRefs;
 
 export function buildPrometheusContainer(config: StackConfig, artifacts: readonly Artifact[], refs: PrometheusRefs): docker.ContainerArgs {
-  const recipe = prometheusRecipe(config);
-  return buildContainerArgs(recipe, {
-    config,
-    containerName: dockerName(config, recipe.name),
-    imageId: refs.imageId,
-    network: refs.network,
-    uploads: buildPrometheusUploads(artifacts),
-    volumes: [{ volumeName: refs.volumeName, containerPath: PROMETHEUS_DATA_DIR }],
-    ports: publishedPorts(config, ['prometheus']),
-  });
+  return buildStatefulContainer(config, prometheusRecipe(config), buildPrometheusUploads(artifacts), refs, PROMETHEUS_DATA_DIR, 'prometheus');
 }
 
 export class Prometheus extends pulumi.ComponentResource {

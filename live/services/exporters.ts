@@ -1,0 +1,33 @@
+/**
+ * The three exporters with their packaged defaults (no extra collectors or query files), so the
+ * live stack sees exactly the series a stock deployment exposes.
+ */
+import { binary } from '../binaries';
+import { LOOPBACK } from '../ports';
+import type { ManagedProcess, Supervisor } from '../processes';
+import { waitHttpReady } from './ready';
+
+export interface ExporterService {
+  readonly process: ManagedProcess;
+  readonly port: number;
+  readonly address: string;
+}
+
+async function startExporter(supervisor: Supervisor, name: string, bin: string, port: number, args: string[], env?: Record<string, string>): Promise<ExporterService> {
+  const address = `${LOOPBACK}:${port}`;
+  const proc = supervisor.start({ name, command: binary(bin), args: [`--web.listen-address=${address}`, ...args], env });
+  await waitHttpReady(proc, `http://${address}/metrics`);
+  return { process: proc, port, address };
+}
+
+export function startPostgresExporter(supervisor: Supervisor, port: number, dsn: string): Promise<ExporterService> {
+  return startExporter(supervisor, 'postgres-exporter', 'prometheus-postgres-exporter', port, [], { DATA_SOURCE_NAME: dsn });
+}
+
+export function startRedisExporter(supervisor: Supervisor, port: number, redisUrl: string): Promise<ExporterService> {
+  return startExporter(supervisor, 'redis-exporter', 'prometheus-redis-exporter', port, [`--redis.addr=${redisUrl}`]);
+}
+
+export function startNodeExporter(supervisor: Supervisor, port: number): Promise<ExporterService> {
+  return startExporter(supervisor, 'node-exporter', 'prometheus-node-exporter', port, []);
+}

@@ -1,0 +1,58 @@
+/**
+ * Prometheus with the derived config and the rendered rules. It can be stopped and started again
+ * on the same storage, which the live test uses to prove data survives a restart.
+ */
+import { binary } from '../binaries';
+import { LOOPBACK } from '../ports';
+import type { ManagedProcess, Supervisor } from '../processes';
+import { waitHttpReady } from './ready';
+
+export class PrometheusService {
+  private current: ManagedProcess | undefined;
+  readonly url: string;
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    readonly configFile: string,
+    readonly storageDir: string,
+    readonly port: number,
+  ) {
+    this.url = `http://${LOOPBACK}:${port}`;
+  }
+
+  get process(): ManagedProcess | undefined {
+    return this.current;
+  }
+
+  async start(): Promise<void> {
+    if (this.current?.isRunning) throw new Error('prometheus is already running');
+    this.current = this.supervisor.start({
+      name: 'prometheus',
+      command: binary('prometheus'),
+      args: [
+        `--config.file=${this.configFile}`,
+        `--storage.tsdb.path=${this.storageDir}`,
+        `--web.listen-address=${LOOPBACK}:${this.port}`,
+        // Reload and quit over HTTP, so a person running `npm run live -- --keep` can edit rules.
+        '--web.enable-lifecycle',
+      ],
+    });
+    await waitHttpReady(this.current, `${this.url}/-/ready`);
+  }
+
+  /** Re-reads the config and rule files (POST /-/reload); throws when Prometheus rejects them. */
+  async reload(): Promise<void> {
+    const res = await fetch(`${this.url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`prometheus reload failed (${res.status}): ${await res.text()}`);
+  }
+
+  /** Graceful stop (SIGTERM): Prometheus flushes its head block and WAL. */
+  async stop(): Promise<void> {
+    if (this.current?.isRunning) await this.current.stop(30_000);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+}

@@ -30,6 +30,8 @@ export const recorded = {
   httpRouteQuantile: recordedSeries('service_route:http_request_duration_seconds:histogram_quantile_rate5m', ['service', 'route', 'quantile']),
   httpServiceQuantile: recordedSeries('service:http_request_duration_seconds:histogram_quantile_rate5m', ['service', 'quantile']),
   httpRouteStatusRate: recordedSeries('service_route_status:http_requests:rate5m', ['service', 'route', 'status']),
+  /** Per-instance throughput; the raw form read every method x status series (the slowest API panel). */
+  httpRouteInstanceRate: recordedSeries('service_route_instance:http_requests:rate5m', ['service', 'route', 'instance']),
   httpServiceRate: recordedSeries('service:http_requests:rate5m', ['service']),
   httpServiceErrorRate: recordedSeries('service:http_request_errors:rate5m', ['service']),
   httpServiceErrorRatio: recordedSeries('service:http_request_errors:ratio_rate5m', ['service']),
@@ -82,6 +84,7 @@ function httpRules(): RecordingGroup {
       ...LATENCY_QUANTILES.map((q) => rule(recorded.httpRouteQuantile, histogramQuantile(q, recorded.httpBucketRate.select()), { quantile: String(q) })),
       ...LATENCY_QUANTILES.map((q) => rule(recorded.httpServiceQuantile, histogramQuantile(q, recorded.httpServiceBucketRate.select()), { quantile: String(q) })),
       rule(recorded.httpRouteStatusRate, routeStatus),
+      rule(recorded.httpRouteInstanceRate, sum(rate(httpRequests.range(W)), ['service', 'route', 'instance'])),
       rule(recorded.httpServiceRate, sum(recorded.httpRouteStatusRate.select(), ['service'])),
       rule(recorded.httpServiceErrorRate, sum(recorded.httpRouteStatusRate.select({ status: { re: '5..' } }), ['service'])),
       rule(recorded.httpServiceErrorRatio, ratio(recorded.httpServiceErrorRate.select(), recorded.httpServiceRate.select())),

@@ -68,7 +68,7 @@ describe('dashboards: the panels and their queries', () => {
     const api = d.apiPerformance;
     expect(exprs(api, 'Request rate by route')).toEqual(['sum by(service, route) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route"})']);
     expect(exprs(api, 'Throughput by instance')).toEqual([
-      'sum by(service, instance) (rate(http_requests_total{service=~"$service",route=~"$route",instance=~"$instance"}[$__rate_interval]))',
+      'sum by(service, instance) (service_route_instance:http_requests:rate5m{service=~"$service",route=~"$route",instance=~"$instance"})',
     ]);
     const total = 'sum by(service, route) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route"})';
     expect(exprs(api, 'Error ratio by route')).toEqual([

@@ -1,10 +1,10 @@
 /**
  * HTTP panels of the API Performance dashboard: traffic, errors and latency by route. Route-level
  * series come from the 5m recording rules (catalog/recorded.ts), which are cheap at any time
- * range; per-instance throughput is a raw rate over $__rate_interval.
+ * range, per-instance throughput included.
  */
 import * as app from '../../catalog/application';
-import { histogram, mul, or, rate, ratio, series, sum } from '../../catalog/query';
+import { histogram, mul, or, ratio, sum } from '../../catalog/query';
 import { LATENCY_QUANTILES, recorded } from '../../catalog/recorded';
 import type { Thresholds } from '../../catalog/thresholds';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -12,7 +12,6 @@ import { NO_THRESHOLDS, timeseriesPanel, upperThresholds, type Row } from '../co
 import { RATIO_UNIT, rateUnit, valueUnit } from '../units';
 import { INSTANCE, ROUTE, SERVICE } from '../variables';
 
-const requests = series(app.http_requests_total);
 const byRoute = () => recorded.httpRouteStatusRate.select({ service: SERVICE, route: ROUTE });
 
 export function requestRateByRoute() {
@@ -27,11 +26,11 @@ export function requestRateByRoute() {
 export function throughputByInstance() {
   return timeseriesPanel({
     title: 'Throughput by instance',
-    description: 'Requests per second each instance serves, over $__rate_interval: shows an unbalanced or idle replica.',
+    description: 'Requests per second each instance serves (recorded 5m rate): shows an unbalanced or idle replica.',
     unit: rateUnit(app.http_requests_total),
     targets: [
       {
-        expr: sum(rate(requests.range('$__rate_interval', { service: SERVICE, route: ROUTE, instance: INSTANCE })), ['service', 'instance']),
+        expr: sum(recorded.httpRouteInstanceRate.select({ service: SERVICE, route: ROUTE, instance: INSTANCE }), ['service', 'instance']),
         legend: '{{service}} {{instance}}',
       },
     ],

@@ -62,14 +62,21 @@ export interface PrometheusBenchResult {
   readonly dashboardCount: number;
 }
 
+/** Blocks on disk now. Prometheus deletes blocks it has just compacted, so one may vanish between listing and reading. */
 function blockMetas(dataDir: string): { dir: string; minTime: number; maxTime: number }[] {
-  return fs
-    .readdirSync(dataDir)
-    .filter((d) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(d) && fs.existsSync(path.join(dataDir, d, 'meta.json')))
-    .map((d) => {
-      const meta = JSON.parse(fs.readFileSync(path.join(dataDir, d, 'meta.json'), 'utf8')) as { minTime: number; maxTime: number };
-      return { dir: d, minTime: meta.minTime, maxTime: meta.maxTime };
-    });
+  const out: { dir: string; minTime: number; maxTime: number }[] = [];
+  for (const d of fs.readdirSync(dataDir).filter((name) => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(name))) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dataDir, d, 'meta.json'), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    const meta = JSON.parse(text) as { minTime: number; maxTime: number };
+    out.push({ dir: d, minTime: meta.minTime, maxTime: meta.maxTime });
+  }
+  return out;
 }
 
 export function overlapping(blocks: readonly { minTime: number; maxTime: number }[]): boolean {

@@ -86,11 +86,11 @@ describe('dashboards: the panels and their queries', () => {
     expect(exprs(api, 'Database query mean latency by operation and table')).toEqual(['service_operation_table:db_query_duration_seconds:mean_rate5m{service=~"$service"}']);
     expect(steps(api, 'Database query mean latency by operation and table')).toEqual([[null, 'green'], [0.5, 'orange'], [2, 'red']]);
     expect(exprs(api, 'Database query p95 latency by operation and table')).toEqual([
-      'histogram_quantile(0.95, sum by(operation, table, le) (rate(db_query_duration_seconds_bucket{service=~"$service",instance=~"$instance"}[$__rate_interval])))',
+      'service_operation_table:db_query_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="0.95"}',
     ]);
     expect(exprs(api, 'Redis operation rate by operation')).toEqual(['sum by(operation) (service_operation:redis_operations:rate5m{service=~"$service"})']);
     expect(exprs(api, 'Redis operation latency by operation')).toEqual(
-      [0.95, 0.99].map((q) => `histogram_quantile(${q}, sum by(operation, le) (rate(redis_operation_duration_seconds_bucket{service=~"$service",instance=~"$instance"}[$__rate_interval])))`),
+      ['0.95', '0.99'].map((q) => `service_operation:redis_operation_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="${q}"}`),
     );
     expect(exprs(api, 'Cache hit ratio by cache')).toEqual(['service_cache:cache_hits:ratio_rate5m{service=~"$service"}']);
     expect(steps(api, 'Cache hit ratio by cache')).toEqual([[null, 'red'], [0.7, 'green']]);

@@ -3,12 +3,12 @@
  * and how long those queries take as the application sees them (pool wait included).
  */
 import * as app from '../../catalog/application';
-import { histogram, histogramQuantile, rate, sum } from '../../catalog/query';
+import { histogram, sum } from '../../catalog/query';
 import { recorded } from '../../catalog/recorded';
 import type { Thresholds } from '../../catalog/thresholds';
 import { timeseriesPanel, upperThresholds, type Row } from '../common';
 import { rateUnit, valueUnit } from '../units';
-import { INSTANCE, SERVICE } from '../variables';
+import { SERVICE } from '../variables';
 
 const dbDuration = histogram(app.db_query_duration_seconds);
 
@@ -36,12 +36,13 @@ export function queryMeanLatency(t: Thresholds) {
 }
 
 export function queryP95Latency() {
-  const buckets = sum(rate(dbDuration.bucket.range('$__rate_interval', { service: SERVICE, instance: INSTANCE })), ['operation', 'table', 'le']);
   return timeseriesPanel({
     title: 'Database query p95 latency by operation and table',
-    description: 'p95 query latency over $__rate_interval: the slow tail the mean hides.',
+    description:
+      'p95 query latency, the slow tail the mean hides (recording ' +
+      'service_operation_table:db_query_duration_seconds:histogram_quantile_rate5m, 5m window, all instances of the service).',
     unit: valueUnit(dbDuration.spec),
-    targets: [{ expr: histogramQuantile(0.95, buckets), legend: '{{operation}} {{table}}' }],
+    targets: [{ expr: recorded.dbQueryQuantile.select({ service: SERVICE, quantile: '0.95' }), legend: '{{service}} {{operation}} {{table}}' }],
     width: 8,
   });
 }

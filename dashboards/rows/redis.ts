@@ -1,10 +1,10 @@
 /** Application-side Redis panels (API Performance): command rate and round-trip latency. */
 import * as app from '../../catalog/application';
-import { histogram, histogramQuantile, rate, sum } from '../../catalog/query';
+import { histogram, sum } from '../../catalog/query';
 import { recorded } from '../../catalog/recorded';
 import { timeseriesPanel, type Row } from '../common';
 import { rateUnit, valueUnit } from '../units';
-import { INSTANCE, SERVICE } from '../variables';
+import { SERVICE } from '../variables';
 
 const redisDuration = histogram(app.redis_operation_duration_seconds);
 
@@ -18,14 +18,16 @@ export function operationRate() {
 }
 
 export function operationLatency() {
-  const buckets = sum(rate(redisDuration.bucket.range('$__rate_interval', { service: SERVICE, instance: INSTANCE })), ['operation', 'le']);
+  const quantile = (q: '0.95' | '0.99') => recorded.redisOpQuantile.select({ service: SERVICE, quantile: q });
   return timeseriesPanel({
     title: 'Redis operation latency by operation',
-    description: 'p95 and p99 Redis round-trip latency as the application sees it, over $__rate_interval.',
+    description:
+      'p95 and p99 Redis round-trip latency as the application sees it, all instances of the service ' +
+      '(recording service_operation:redis_operation_duration_seconds:histogram_quantile_rate5m, 5m window).',
     unit: valueUnit(redisDuration.spec),
     targets: [
-      { expr: histogramQuantile(0.95, buckets), legend: '{{operation}} p95' },
-      { expr: histogramQuantile(0.99, buckets), legend: '{{operation}} p99' },
+      { expr: quantile('0.95'), legend: '{{service}} {{operation}} p95' },
+      { expr: quantile('0.99'), legend: '{{service}} {{operation}} p99' },
     ],
   });
 }

@@ -3,8 +3,8 @@
  *  1. backfill the raw history (bench/backfill.ts), ending FUTURE_MARGIN past the wall clock so
  *     rules evaluated "now" see full windows however long the backfill took;
  *  2. backfill the recorded series the dashboards and the rules themselves read with `promtool tsdb
- *     create-blocks-from rules` (definitions rewritten to raw expressions, since promtool cannot
- *     backfill rules that read other rules), and let Prometheus merge the overlapping blocks;
+ *     create-blocks-from rules`, one dependency level at a time (a rule reads the recorded series
+ *     of the levels below, as it does live), and let Prometheus merge the overlapping blocks;
  *  3. rules: restart with the rendered rule files and time every group (bench/rules.ts);
  *  4. queries: restart without rules (and without the live rule results) and time every panel
  *     query (bench/queries.ts).
@@ -17,7 +17,8 @@ import type { Catalog } from '../catalog';
 import { durationSeconds } from '../catalog/duration';
 import { planDataset, type DatasetScale } from './dataset';
 import { backfillRaw, moveBlocks, timeGrid, type RawBackfill } from './backfill';
-import { directlyRecorded, expandRecorded, type RecordingDefinition } from './expand';
+import { directlyRecorded, type RecordingDefinition } from './expand';
+import { backfillLevels } from './ruleLevels';
 import { PrometheusServer, sleep } from './prometheus';
 import { run, toolVersion } from './proc';
 import { benchmarkDashboards, recordedSeriesUsed, summarizeDashboards, type DashboardResult, type PanelResult } from './queries';
@@ -44,6 +45,8 @@ export interface PrometheusBenchOptions {
 export interface RulesBackfill {
   readonly rules: number;
   readonly records: readonly string[];
+  /** Dependency levels backfilled one after the other (bench/ruleLevels.ts). */
+  readonly levels: number;
   readonly seconds: number;
   readonly compactionWaitSeconds: number;
 }
@@ -125,40 +128,56 @@ export function recordedSeriesReadByRules(recordings: readonly RecordingDefiniti
   return out;
 }
 
-/** Backfills the given recorded series; returns what it did. */
-async function backfillRecordingRules(server: PrometheusServer, inputs: StackInputs, used: ReadonlySet<string>, grid: RawBackfill, runDir: string, dataDir: string, log: (l: string) => void): Promise<Omit<RulesBackfill, 'compactionWaitSeconds'>> {
-  const evalInterval = `${inputs.evalSeconds}s`;
-  const rules = inputs.recordings
-    .filter((r) => used.has(r.record))
-    .map((r) => ({ record: r.record, expr: expandRecorded(r.expr, inputs.recordings, evalInterval), ...(r.labels ? { labels: { ...r.labels } } : {}) }));
-  if (rules.length === 0) return { rules: 0, records: [], seconds: 0 };
-  log(`backfill: ${rules.length} recording rules (${used.size} recorded series) with promtool, 2 in parallel`);
-  const t0 = process.hrtime.bigint();
-  // Two promtools, balanced by expression length (a rough proxy for cost: expanded rules that
-  // nest subqueries are both the longest and the slowest).
-  const parts: (typeof rules)[] = [[], []];
+/** One `promtool tsdb create-blocks-from rules` per part, two in parallel; the blocks move into dataDir. */
+async function promtoolRuleBackfill(url: string, rules: readonly RecordingDefinition[], name: string, grid: RawBackfill, evalInterval: string, runDir: string, dataDir: string): Promise<void> {
+  // Two promtools, balanced by expression length (a rough proxy for cost).
+  const parts: RecordingDefinition[][] = [[], []];
   const load = [0, 0];
   for (const r of [...rules].sort((a, b) => b.expr.length - a.expr.length)) {
     const i = load[0] <= load[1] ? 0 : 1;
     parts[i].push(r);
     load[i] += r.expr.length;
   }
-  if (parts[1].length === 0) parts.pop();
   await Promise.all(
-    parts.map((part, i) => {
-      const file = path.join(runDir, `backfill-rules-${i}.yml`);
-      fs.writeFileSync(file, yaml.dump({ groups: [{ name: `bench-backfill-${i}`, rules: part }] }, { lineWidth: -1 }));
-      const out = path.join(runDir, `rule-blocks-${i}`);
-      fs.rmSync(out, { recursive: true, force: true });
-      fs.mkdirSync(out);
-      return run(
-        'promtool',
-        ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${server.url}`, `--start=${grid.startSeconds}`, `--end=${grid.endSeconds}`, `--eval-interval=${evalInterval}`, `--output-dir=${out}`, file],
-        'promtool create-blocks-from rules',
-      ).then(() => moveBlocks(out, dataDir));
-    }),
+    parts
+      .filter((part) => part.length > 0)
+      .map((part, i) => {
+        const file = path.join(runDir, `backfill-${name}-${i}.yml`);
+        fs.writeFileSync(file, yaml.dump({ groups: [{ name: `bench-backfill-${name}-${i}`, rules: part }] }, { lineWidth: -1 }));
+        const out = path.join(runDir, `rule-blocks-${name}-${i}`);
+        fs.rmSync(out, { recursive: true, force: true });
+        fs.mkdirSync(out);
+        return run(
+          'promtool',
+          ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${url}`, `--start=${grid.startSeconds}`, `--end=${grid.endSeconds}`, `--eval-interval=${evalInterval}`, `--output-dir=${out}`, file],
+          'promtool create-blocks-from rules',
+        ).then(() => moveBlocks(out, dataDir));
+      }),
   );
-  return { rules: rules.length, records: [...used].sort(), seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+/**
+ * Backfills the given recorded series and the recorded series their rules read, level by level
+ * (bench/ruleLevels.ts): after each level Prometheus restarts so the next level's rules read the
+ * blocks just written. Starts and stops its own Prometheus; returns what it did.
+ */
+async function backfillRecordingRules(inputs: StackInputs, used: ReadonlySet<string>, grid: RawBackfill, runDir: string, dataDir: string, configFile: string, log: (l: string) => void): Promise<Omit<RulesBackfill, 'compactionWaitSeconds'>> {
+  const evalInterval = `${inputs.evalSeconds}s`;
+  const levels = backfillLevels(inputs.recordings, used);
+  const rules = levels.flat();
+  if (rules.length === 0) return { rules: 0, records: [], levels: 0, seconds: 0 };
+  const records = [...new Set(rules.map((r) => r.record))].sort();
+  log(`backfill: ${rules.length} recording rules (${records.length} recorded series) with promtool in ${levels.length} dependency levels`);
+  const t0 = process.hrtime.bigint();
+  for (const [i, level] of levels.entries()) {
+    const server = await PrometheusServer.start({ dataDir, configFile, logFile: path.join(runDir, `prometheus-backfill-${i}.log`) });
+    try {
+      await promtoolRuleBackfill(server.url, level, `level${i}`, grid, evalInterval, runDir, dataDir);
+    } finally {
+      await server.stop();
+    }
+  }
+  return { rules: rules.length, records, levels: levels.length, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
 export async function runPrometheusBench(opts: PrometheusBenchOptions): Promise<PrometheusBenchResult> {
@@ -193,10 +212,7 @@ export async function runPrometheusBench(opts: PrometheusBenchOptions): Promise<
     if (opts.rules) for (const n of recordedSeriesReadByRules(inputs.recordings)) used.add(n);
     if (opts.queries && inputs.dashboards.length === 0) log('queries: warning: the stack renders no dashboards; nothing to time');
     if (used.size > 0) {
-      server = await PrometheusServer.start({ dataDir, configFile: noRules, logFile: path.join(runDir, 'prometheus-backfill.log') });
-      const rb = await backfillRecordingRules(server, inputs, used, backfill, runDir, dataDir, log);
-      await server.stop();
-      server = undefined;
+      const rb = await backfillRecordingRules(inputs, used, backfill, runDir, dataDir, noRules, log);
       result.rulesBackfill = { ...rb, compactionWaitSeconds: 0 };
     }
     // The next server merges the backfilled rule blocks into the raw ones about a minute after it

@@ -86,7 +86,7 @@ function prometheusSections(s: Stored<PrometheusBenchResult>): string[] {
       `${r.scale.routes} routes x ${r.scale.methods} methods x ${r.scale.statuses} statuses x ${r.scale.pods} pods on http_requests_total, ` +
       `${r.scale.histogramStatuses} status(es) on the latency histogram, plus db/redis/cache and exporter series. ` +
       `Backfill: ${(b.bytes / 1e9).toFixed(1)} GB of OpenMetrics, ${b.totalSeconds.toFixed(0)} s to blocks.` +
-      (r.rulesBackfill ? ` Recording rules backfilled: ${r.rulesBackfill.rules} rules in ${r.rulesBackfill.seconds.toFixed(0)} s; block merge wait ${r.rulesBackfill.compactionWaitSeconds.toFixed(0)} s.` : ''),
+      (r.rulesBackfill ? ` Recording rules backfilled: ${r.rulesBackfill.rules} rules in ${r.rulesBackfill.levels} dependency levels, ${r.rulesBackfill.seconds.toFixed(0)} s; block merge wait ${r.rulesBackfill.compactionWaitSeconds.toFixed(0)} s.` : ''),
     '',
   ];
   if (r.rules) {

@@ -202,9 +202,15 @@ export function oneMinus<L extends string>(q: Query<L>): Query<L> {
   return new Query(pb.sub(pb.n(1), q.builder), q.labels);
 }
 
-/** `left or right`, e.g. to fall back to a constant when a series is absent. */
+/**
+ * `left or right`, e.g. to fall back to a constant when a series is absent. A bare selector on the
+ * left is multiplied by 1: a selector keeps its metric name where arithmetic on the right drops
+ * it, so `a or (b * 0)` would return one label set as two series over a time range (named while
+ * `a` has samples, unnamed while it falls back) and Grafana would draw two lines under one legend.
+ */
 export function or<L extends string>(left: Query<L>, right: Query<L> | Query<never>): Query<L> {
-  return new Query(pb.or(left.builder, right.builder), left.labels);
+  const unnamed = left.builder instanceof pb.VectorExprBuilder ? pb.mul(left.builder, pb.n(1)) : left.builder;
+  return new Query(pb.or(unnamed, right.builder), left.labels);
 }
 
 export function clampMin<L extends string>(q: Query<L>, minimum: number): Query<L> {

@@ -6,6 +6,7 @@
  * dashboards and on dashboard JSON read back from disk (structural types, no SDK classes).
  */
 import { parser } from '@prometheus-io/lezer-promql';
+import type { SyntaxNode } from '@lezer/common';
 import type { Catalog } from '../catalog';
 import { checkQuery, selectorsOf } from '../catalog/checkQuery';
 import { ObservatoryError } from '../catalog/errors';
@@ -110,6 +111,75 @@ function rateWindowProblems(expr: string): string[] {
   return problems;
 }
 
+/** Functions and aggregations whose result keeps the input series' metric name. */
+const NAME_KEEPING = new Set(['sort', 'sort_desc', 'label_replace', 'label_join', 'topk', 'bottomk']);
+
+function children(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
+  return out;
+}
+
+const SET_OPERATORS = new Set(['And', 'Or', 'Unless']);
+/** Syntax nodes between a binary operator and its right operand (`on(...)`, `bool`). */
+const BINARY_MODIFIERS = new Set(['MatchingModifierClause', 'BoolModifier']);
+
+/** The two operands of a binary expression, and its operator's node name. */
+function binaryParts(node: SyntaxNode): { op: string; left: SyntaxNode; right: SyntaxNode } | undefined {
+  const kids = children(node).filter((k) => !BINARY_MODIFIERS.has(k.name));
+  return kids.length === 3 ? { left: kids[0], op: kids[1].name, right: kids[2] } : undefined;
+}
+
+/** Whether the expression's series keep their metric name (a selector does; arithmetic and most functions drop it). */
+function keepsName(node: SyntaxNode, src: string): boolean {
+  switch (node.name) {
+    case 'VectorSelector':
+    case 'OffsetExpr':
+      return true;
+    case 'ParenExpr':
+      return node.firstChild !== null && keepsName(node.firstChild, src);
+    case 'BinaryExpr': {
+      const b = binaryParts(node);
+      if (!b || !SET_OPERATORS.has(b.op)) return false;
+      return b.op === 'Or' ? keepsName(b.left, src) || keepsName(b.right, src) : keepsName(b.left, src);
+    }
+    case 'FunctionCall': {
+      const fn = node.getChild('FunctionIdentifier');
+      const first = node.getChild('FunctionCallBody')?.firstChild;
+      return !!fn && !!first && NAME_KEEPING.has(src.slice(fn.from, fn.to)) && keepsName(first, src);
+    }
+    case 'AggregateExpr': {
+      const op = node.getChild('AggregateOp');
+      const args = children(node.getChild('FunctionCallBody') ?? node).filter((k) => k.name !== 'AggregateModifier');
+      return !!op && NAME_KEEPING.has(src.slice(op.from, op.to)) && args.length > 0 && keepsName(args[args.length - 1], src);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * `a or b` where one side keeps the metric name and the other drops it: over a time range the
+ * same label set comes back as two series (named while `a` has samples, unnamed while it falls
+ * back), which Grafana draws as two lines under one legend.
+ */
+function orNameProblems(expr: string): string[] {
+  const src = expr.replace(/\$__rate_interval\b/g, RATE_INTERVAL_STANDIN).replace(/\$__(interval|range)\b/g, '5m');
+  const problems: string[] = [];
+  parser.parse(src).iterate({
+    enter: (ref) => {
+      if (ref.name !== 'BinaryExpr') return;
+      const b = binaryParts(ref.node);
+      if (!b || b.op !== 'Or') return;
+      if (keepsName(b.left, src) !== keepsName(b.right, src)) {
+        const named = keepsName(b.left, src) ? b.left : b.right;
+        problems.push(`${src.slice(named.from, named.to)} keeps its metric name but the other side of "or" does not; drop it (e.g. * 1) so each label set is one series`);
+      }
+    },
+  });
+  return problems;
+}
+
 function overlaps(a: GridPos, b: GridPos): boolean {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
@@ -152,6 +222,7 @@ export function lintDashboard(d: LintDashboard, catalog: Catalog): LintProblem[]
       }
     }
     for (const p of rateWindowProblems(expr)) add('rate-interval', p, where);
+    for (const p of orNameProblems(expr)) add('or-metric-name', p, where);
     return true;
   };
 

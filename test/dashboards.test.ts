@@ -126,7 +126,7 @@ describe('dashboards: the panels and their queries', () => {
   it('Database & Redis: Redis memory against maxmemory says "no limit" when maxmemory is 0', () => {
     const db = d.databaseRedis;
     expect(exprs(db, 'Memory used of maxmemory')).toEqual([
-      '(service_instance:redis_memory:usage_ratio{instance=~"$redis_instance"}) or (((max by(service, instance) (redis_memory_max_bytes{instance=~"$redis_instance"})) * (0)) - (1))',
+      '((service_instance:redis_memory:usage_ratio{instance=~"$redis_instance"}) * (1)) or (((max by(service, instance) (redis_memory_max_bytes{instance=~"$redis_instance"})) * (0)) - (1))',
     ]);
     expect(panel(db, 'Memory used of maxmemory').fieldConfig?.defaults?.mappings?.[0].options['-1'].text).toBe('no limit');
     expect(steps(db, 'Memory used of maxmemory')).toEqual([[null, 'green'], [0.9, 'red']]);
@@ -151,7 +151,7 @@ describe('dashboards: the panels and their queries', () => {
     );
     expect(exprs(so, 'Traffic by service')).toEqual(['service:http_requests:rate5m{service=~"$service"}']);
     expect(exprs(so, 'Error ratio by service')).toEqual([
-      '(service:http_request_errors:ratio_rate5m{service=~"$service"}) or ((service:http_requests:rate5m{service=~"$service"}) * (0))',
+      '((service:http_request_errors:ratio_rate5m{service=~"$service"}) * (1)) or ((service:http_requests:rate5m{service=~"$service"}) * (0))',
     ]);
     for (const title of ['Active connections by service', 'Host CPU utilisation', 'Host memory utilisation', 'Database connection pool usage']) expect(exprs(so, title)).toHaveLength(1);
     const noErrors = '(service:http_requests:rate5m{service=~"$service"}) * (0)';
@@ -296,6 +296,8 @@ describe('dashboard lint', () => {
     ['a metric the catalog lacks', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_count)'), 'query-catalog', /"http_requests_count" is not in the catalog/],
     ['a label the metric lacks', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_total{pod="x"})'), 'query-catalog', /has no label "pod"/],
     ['a fixed rate window', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(rate(http_requests_total[5m]))'), 'rate-interval', /rate\(\) over \[5m\]: use \[\$__rate_interval\]/],
+    ['a selector or-ed with arithmetic', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'active_connections or (sum by(service) (active_connections) * 0)'), 'or-metric-name', /active_connections keeps its metric name/],
+    ['a topk or-ed with arithmetic', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = '(sum(active_connections) * 0) or topk(3, (active_connections))'), 'or-metric-name', /topk\(3, \(active_connections\)\) keeps its metric name/],
     ['an undefined variable', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_total{service=~"$app"})'), 'variable-defined', /uses \$app/],
     ['a multi-value variable matched with =', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_total{service="$service"})'), 'variable-regex', /needs =~ or !~/],
     ['label_values of a label the metric lacks', (d) => (((d.templating.list ?? [])[1] as { query: string }).query = 'label_values(http_requests_total, pod)'), 'template-query', /has no label "pod"/],
@@ -307,6 +309,19 @@ describe('dashboard lint', () => {
 
   it('finds nothing wrong with the unmodified dashboard', () => {
     expect(lintDashboard(clone(base), catalog)).toEqual([]);
+  });
+
+  it('accepts `or` when both sides keep the name, or both drop it', () => {
+    for (const expr of [
+      'active_connections or active_connections offset 1h',
+      'sum(active_connections) or vector(0)',
+      '(active_connections * 1) or (sum by(service) (active_connections) * 0)',
+      'label_replace(active_connections, "a", "b", "c", "d") or (active_connections and on(service) up)',
+    ]) {
+      const d = clone(base);
+      (firstPanel(d).targets![0] as { expr: string }).expr = expr;
+      expect(lintDashboard(d, catalog).filter((p) => p.rule === 'or-metric-name'), expr).toEqual([]);
+    }
   });
 
   it('render stops with one error listing every problem', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getCatalog } from '../catalog';
 import * as app from '../catalog/application';
 import { checkQuery, selectorsOf } from '../catalog/checkQuery';
-import { histogram, histogramQuantile, rate, ratio, series, sum } from '../catalog/query';
+import { histogram, histogramQuantile, mul, or, rate, ratio, series, sum } from '../catalog/query';
 import { recordingRuleGroups } from '../catalog/recorded';
 import { DEFAULT_SLO } from '../catalog/slos';
 import { errorOf } from './helpers';
@@ -24,6 +24,12 @@ describe('typed queries', () => {
     const p95 = histogramQuantile(0.95, sum(rate(duration.bucket.range('5m')), ['route', 'le']));
     expect(p95.toString()).toBe('histogram_quantile(0.95, sum by(route, le) (rate(http_request_duration_seconds_bucket[5m])))');
     expect(p95.labels).toEqual(['route']);
+  });
+
+  it('`or` drops the metric name of a bare selector on the left, so a fallback does not split a series in two', () => {
+    const fallback = mul(sum(requests.select(), ['service']), 0);
+    expect(or(requests.select({ route: '/x' }), fallback).toString()).toBe('((http_requests_total{route="/x"}) * (1)) or ((sum by(service) (http_requests_total)) * (0))');
+    expect(or(sum(requests.select(), ['service']), fallback).toString()).toBe('(sum by(service) (http_requests_total)) or ((sum by(service) (http_requests_total)) * (0))');
   });
 
   it('guards divisions so a zero denominator drops the series', () => {

@@ -25,7 +25,13 @@ function positiveInt(flag: string, value: string | undefined, fallback: number):
   return Number(value);
 }
 
-export async function bench(argv: string[], log: (l: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+/** Default log: each line prefixed with the seconds since the run started, so phase costs show in the log. */
+function elapsedLog(): (l: string) => void {
+  const started = Date.now();
+  return (l) => process.stdout.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] ${l}\n`);
+}
+
+export async function bench(argv: string[], log: (l: string) => void = elapsedLog()): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
     {

@@ -5,7 +5,8 @@
  *  2. backfill the recorded series the dashboards and the rules themselves read with `promtool tsdb
  *     create-blocks-from rules`, one dependency level at a time (a rule reads the recorded series
  *     of the levels below, as it does live), and let Prometheus merge the overlapping blocks;
- *  3. rules: restart with the rendered rule files and time every group (bench/rules.ts);
+ *  3. rules: restart with the rendered rule files and time every group (bench/rules.ts), each
+ *     group evaluated every MEASURE_EVERY_SECONDS and judged against its rendered interval;
  *  4. queries: restart without rules (and without the live rule results) and time every panel
  *     query (bench/queries.ts).
  * Prometheus is stopped by PID when done, also on failure.
@@ -14,21 +15,26 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import type { Catalog } from '../catalog';
-import { durationSeconds } from '../catalog/duration';
 import { planDataset, type DatasetScale } from './dataset';
 import { backfillRaw, moveBlocks, timeGrid, type RawBackfill } from './backfill';
 import { directlyRecorded, type RecordingDefinition } from './expand';
 import { backfillLevels } from './ruleLevels';
 import { PrometheusServer, sleep } from './prometheus';
 import { run, toolVersion } from './proc';
-import { benchmarkDashboards, recordedSeriesUsed, summarizeDashboards, type DashboardResult, type PanelResult } from './queries';
+import { RAW_CAP_SECONDS, benchmarkDashboards, recordedSeriesUsed, summarizeDashboards, type DashboardResult, type PanelResult } from './queries';
 import { measureRuleGroups, type RuleGroupResult } from './rules';
-import { benchPrometheusConfig, stackInputs, writeRuleFiles, type StackInputs } from './stackInputs';
+import { benchPrometheusConfig, groupIntervals, stackInputs, writeRuleFiles, type StackInputs } from './stackInputs';
 
 /** How far the history runs past the wall clock when it is generated. */
 const FUTURE_MARGIN_SECONDS = 15 * 60;
 /** Evaluations of every rule group to observe. */
-const RULE_EVALUATIONS = 3;
+const RULE_EVALUATIONS = 5;
+/**
+ * While rule groups are timed they run this often, whatever their rendered interval: what a group
+ * costs does not depend on how often it runs, and 5 evaluations then take about a minute instead
+ * of three at a 30 s interval. Shares are taken against the rendered intervals.
+ */
+const MEASURE_EVERY_SECONDS = 10;
 
 export interface PrometheusBenchOptions {
   readonly root: string;
@@ -59,6 +65,10 @@ export interface PrometheusBenchResult {
   readonly scale: DatasetScale;
   readonly backfill: RawBackfill;
   readonly rules?: readonly RuleGroupResult[];
+  /** Time cap of the raw query rewrites, seconds (bench/queries.ts). */
+  readonly rawCapSeconds?: number;
+  /** How often rule groups ran while they were timed. */
+  readonly measuredEverySeconds?: number;
   readonly rulesBackfill?: RulesBackfill;
   readonly panels?: readonly PanelResult[];
   readonly dashboards?: readonly DashboardResult[];
@@ -112,6 +122,14 @@ async function waitForCompaction(dataDir: string, log: (l: string) => void): Pro
     await sleep(1000);
   }
   return (Date.now() - t0) / 1000;
+}
+
+/** Waits until the running server has merged the backfilled blocks; adds the wait to the result. */
+async function mergeBackfilledBlocks(dataDir: string, result: { rulesBackfill?: RulesBackfill }, log: (l: string) => void): Promise<void> {
+  if (!overlapping(blockMetas(dataDir))) return;
+  log('queries: waiting for Prometheus to merge the backfilled blocks');
+  const waited = await waitForCompaction(dataDir, log);
+  if (result.rulesBackfill) result.rulesBackfill = { ...result.rulesBackfill, compactionWaitSeconds: result.rulesBackfill.compactionWaitSeconds + waited };
 }
 
 function writeConfig(inputs: StackInputs, dir: string, ruleFiles: readonly string[], name: string): string {
@@ -188,7 +206,9 @@ export async function runPrometheusBench(opts: PrometheusBenchOptions): Promise<
   const dataDir = path.join(runDir, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
   const rulesDir = path.join(runDir, 'rules');
-  const ruleFiles = writeRuleFiles(inputs.ruleFiles, rulesDir);
+  const intervals = groupIntervals(inputs);
+  const measureEvery = Math.min(MEASURE_EVERY_SECONDS, ...intervals.values());
+  const ruleFiles = writeRuleFiles(inputs.ruleFiles, rulesDir, `${measureEvery}s`);
   const ruleGroupLabels = inputs.ruleFiles.flatMap((f, i) => f.groups.map((g) => `${ruleFiles[i]};${g.name}`));
 
   const plan = planDataset(inputs.config, opts.catalog, opts.scale, ruleGroupLabels);
@@ -216,16 +236,19 @@ export async function runPrometheusBench(opts: PrometheusBenchOptions): Promise<
       result.rulesBackfill = { ...rb, compactionWaitSeconds: 0 };
     }
     // The next server merges the backfilled rule blocks into the raw ones about a minute after it
-    // starts. Rule timing overlaps that merge (it takes well under a second of CPU: the series do
-    // not overlap, so chunks are copied, not re-encoded); query timing waits for it.
+    // starts. Rule timing overlaps that merge (it takes a few seconds of CPU: the series do not
+    // overlap, so chunks are copied, not re-encoded); query timing waits for it.
     const first = opts.rules ? writeConfig(inputs, runDir, ruleFiles, 'prometheus-rules.yml') : noRules;
     server = await PrometheusServer.start({ dataDir, configFile: first, logFile: path.join(runDir, opts.rules ? 'prometheus-rules.log' : 'prometheus-queries.log') });
     log(`bench: Prometheus ${server.url} (pid ${server.pid})`);
     if (opts.rules) {
       const groupRules = new Map(inputs.ruleFiles.flatMap((f) => f.groups.map((g) => [g.name, g.rules] as const)));
-      const maxInterval = Math.max(inputs.evalSeconds, ...inputs.ruleFiles.flatMap((f) => f.groups.map((g) => (g.interval ? durationSeconds(g.interval) : 0))));
-      result.rules = await measureRuleGroups(server, groupRules, RULE_EVALUATIONS, (RULE_EVALUATIONS + 2) * maxInterval + 60, log);
+      result.measuredEverySeconds = measureEvery;
+      result.rules = await measureRuleGroups(server, groupRules, intervals, RULE_EVALUATIONS, (RULE_EVALUATIONS + 2) * measureEvery + 60, log);
       if (opts.queries && inputs.dashboards.length > 0) {
+        // This server started the merge while rules were timed; let it finish here rather than
+        // have the next server start it again a minute after its own start.
+        await mergeBackfilledBlocks(dataDir, result, log);
         await server.stop();
         // Live rule results must not mix with the backfilled ones: drop the head, keep the blocks.
         for (const d of ['wal', 'chunks_head', 'wbl']) fs.rmSync(path.join(dataDir, d), { recursive: true, force: true });
@@ -233,12 +256,9 @@ export async function runPrometheusBench(opts: PrometheusBenchOptions): Promise<
       }
     }
     if (opts.queries && inputs.dashboards.length > 0) {
-      log('queries: waiting for Prometheus to merge the backfilled blocks');
-      const waited = await waitForCompaction(dataDir, log);
-      if (result.rulesBackfill) result.rulesBackfill = { ...result.rulesBackfill, compactionWaitSeconds: waited };
-    }
-    if (opts.queries && inputs.dashboards.length > 0) {
+      await mergeBackfilledBlocks(dataDir, result, log);
       log(`queries: Prometheus ${server.url} (pid ${server.pid})`);
+      result.rawCapSeconds = RAW_CAP_SECONDS;
       result.panels = await benchmarkDashboards(server, inputs.dashboards, inputs.recordings, {
         scrapeSeconds: inputs.scrapeSeconds,
         evalInterval: `${inputs.evalSeconds}s`,

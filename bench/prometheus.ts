@@ -110,7 +110,7 @@ export class PrometheusServer {
     const body = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
     const r = await fetch(`${this.url}${endpoint}`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const json = (await r.json()) as { status: string; data: T; error?: string; errorType?: string };
-    if (json.status !== 'success') throw new PromApiError(json.error ?? `HTTP ${r.status}`);
+    if (json.status !== 'success') throw new PromApiError(json.error ?? `HTTP ${r.status}`, json.errorType);
     return json.data;
   }
 
@@ -121,7 +121,15 @@ export class PrometheusServer {
 }
 
 /** A query Prometheus refused or failed (kept as a result, not a crash: it is a finding). */
-export class PromApiError extends Error {}
+export class PromApiError extends Error {
+  constructor(
+    message: string,
+    /** Prometheus's errorType, e.g. "timeout", "bad_data", "execution". */
+    readonly errorType?: string,
+  ) {
+    super(message);
+  }
+}
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
 /**
  * Rule evaluation cost: with the rendered rule files loaded over the backfilled history, read
  * Prometheus's own prometheus_rule_group_last_duration_seconds after each evaluation of every group
- * and compare it with the group's interval.
+ * and compare it with the group's rendered interval.
  */
 import { labelValue, metricValues, sleep, type PrometheusServer } from './prometheus';
 
@@ -15,7 +15,7 @@ export interface RuleGroupResult {
   readonly durationsSeconds: readonly number[];
   readonly medianSeconds: number;
   readonly maxSeconds: number;
-  /** median / interval. */
+  /** median / interval (the rendered interval, not the one used while measuring). */
   readonly shareOfInterval: number;
   /** Samples the last evaluation wrote. */
   readonly samples: number;
@@ -36,7 +36,14 @@ export function median(xs: readonly number[]): number {
  * Polls /metrics until every group has been evaluated `evaluations` times after the first poll
  * (or `timeoutSeconds` pass), recording each evaluation's duration.
  */
-export async function measureRuleGroups(server: PrometheusServer, groupRules: ReadonlyMap<string, number>, evaluations: number, timeoutSeconds: number, log: (l: string) => void): Promise<RuleGroupResult[]> {
+export async function measureRuleGroups(
+  server: PrometheusServer,
+  groupRules: ReadonlyMap<string, number>,
+  renderedIntervals: ReadonlyMap<string, number>,
+  evaluations: number,
+  timeoutSeconds: number,
+  log: (l: string) => void,
+): Promise<RuleGroupResult[]> {
   const seen = new Map<string, { last: number; durations: number[] }>();
   const deadline = Date.now() + timeoutSeconds * 1000;
   let text = '';
@@ -59,7 +66,6 @@ export async function measureRuleGroups(server: PrometheusServer, groupRules: Re
     }
     await sleep(500);
   }
-  const intervals = metricValues(text, 'prometheus_rule_group_interval_seconds');
   const samples = metricValues(text, 'prometheus_rule_group_last_evaluation_samples');
   const failures = new Map<string, number>();
   for (const [labels, v] of metricValues(text, 'prometheus_rule_evaluation_failures_total')) {
@@ -70,7 +76,7 @@ export async function measureRuleGroups(server: PrometheusServer, groupRules: Re
   for (const [labels, entry] of seen) {
     const ruleGroup = labelValue(labels, 'rule_group') ?? labels;
     const group = ruleGroup.slice(ruleGroup.lastIndexOf(';') + 1);
-    const intervalSeconds = intervals.get(labels) ?? NaN;
+    const intervalSeconds = renderedIntervals.get(group) ?? NaN;
     const med = median(entry.durations);
     out.push({
       ruleGroup,

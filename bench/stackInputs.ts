@@ -76,14 +76,27 @@ export function stackInputs(root: string, stack: string, dashboardsDir?: string)
   };
 }
 
-/** Writes the rule files into `dir`; returns their absolute paths. */
-export function writeRuleFiles(files: readonly RuleFile[], dir: string): string[] {
+/**
+ * Writes the rule files into `dir`; returns their absolute paths. With `everyInterval`, every
+ * group is evaluated that often instead of at its rendered interval (see bench/pipeline.ts).
+ */
+export function writeRuleFiles(files: readonly RuleFile[], dir: string, everyInterval?: string): string[] {
   fs.mkdirSync(dir, { recursive: true });
   return files.map((f) => {
     const p = path.join(dir, path.basename(f.path));
-    fs.writeFileSync(p, f.content);
+    if (everyInterval === undefined) {
+      fs.writeFileSync(p, f.content);
+    } else {
+      const doc = yaml.load(f.content) as { groups?: Record<string, unknown>[] };
+      fs.writeFileSync(p, yaml.dump({ ...doc, groups: (doc.groups ?? []).map((g) => ({ ...g, interval: everyInterval })) }, { lineWidth: -1 }));
+    }
     return p;
   });
+}
+
+/** Each group's rendered evaluation interval in seconds (its own, else the stack's). */
+export function groupIntervals(inputs: StackInputs): Map<string, number> {
+  return new Map(inputs.ruleFiles.flatMap((f) => f.groups.map((g) => [g.name, g.interval ? durationSeconds(g.interval) : inputs.evalSeconds] as const)));
 }
 
 /**

@@ -364,6 +364,8 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
           expect(sc?.allowPrivilegeEscalation, at).toBe(false);
           expect(sc?.privileged ?? false, at).toBe(false);
           expect(sc?.capabilities?.drop, at).toEqual(['ALL']);
+          const volumes = new Set((spec.volumes ?? []).map((v) => v.name));
+          for (const m of c.volumeMounts ?? []) expect(volumes.has(m.name), `${at} mounts ${m.name}, a volume of its pod`).toBe(true);
         }
       }
     });

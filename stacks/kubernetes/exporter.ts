@@ -7,24 +7,10 @@ import type * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import type { ContainerRecipe } from '../recipes';
 import { FROM_PROMETHEUS, buildIngressPolicy } from './networkPolicy';
-import { buildContainer, podSecurityContext, selectorOf, serviceLabels } from './pod';
+import { buildSingleReplicaDeployment } from './pod';
 
 export function buildExporterDeployment(recipe: ContainerRecipe, namespace: pulumi.Input<string>, secretName?: pulumi.Input<string>): k8s.apps.v1.DeploymentArgs {
-  return {
-    metadata: { name: recipe.name, namespace, labels: serviceLabels(recipe.name) },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: selectorOf(recipe.name) },
-      template: {
-        metadata: { labels: serviceLabels(recipe.name) },
-        spec: {
-          automountServiceAccountToken: false,
-          securityContext: podSecurityContext(recipe),
-          containers: [buildContainer(recipe, secretName !== undefined ? { secretName } : {})],
-        },
-      },
-    },
-  };
+  return buildSingleReplicaDeployment(recipe, namespace, secretName !== undefined ? { secretName } : {});
 }
 
 export function buildExporterIngressPolicy(recipe: ContainerRecipe, namespace: pulumi.Input<string>): k8s.networking.v1.NetworkPolicyArgs {

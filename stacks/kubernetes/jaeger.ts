@@ -8,7 +8,7 @@ import { PORTS } from '../../generators/topology';
 import type { StackConfig } from '../config/schema';
 import { jaegerRecipe } from '../recipes';
 import { FROM_APPS, FROM_GRAFANA, buildIngressPolicy, type IngressRule } from './networkPolicy';
-import { buildContainer, buildServiceArgs, podSecurityContext, selectorOf, serviceLabels } from './pod';
+import { buildServiceArgs, buildSingleReplicaDeployment } from './pod';
 
 export interface JaegerArgs {
   readonly config: StackConfig;
@@ -16,23 +16,10 @@ export interface JaegerArgs {
 }
 
 export function buildJaegerDeployment(config: StackConfig, namespace: pulumi.Input<string>): k8s.apps.v1.DeploymentArgs {
-  const recipe = jaegerRecipe(config);
-  return {
-    metadata: { name: recipe.name, namespace, labels: serviceLabels(recipe.name) },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: selectorOf(recipe.name) },
-      template: {
-        metadata: { labels: serviceLabels(recipe.name) },
-        spec: {
-          automountServiceAccountToken: false,
-          securityContext: podSecurityContext(recipe),
-          containers: [buildContainer(recipe, { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] })],
-          volumes: [{ name: 'tmp', emptyDir: {} }],
-        },
-      },
-    },
-  };
+  return buildSingleReplicaDeployment(jaegerRecipe(config), namespace, {
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+    volumes: [{ name: 'tmp', emptyDir: {} }],
+  });
 }
 
 /** Grafana queries traces; apps send spans. The admin port only answers kubelet probes. */

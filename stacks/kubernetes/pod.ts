@@ -85,6 +85,35 @@ export function buildContainer(recipe: ContainerRecipe, options: ContainerOption
   };
 }
 
+/**
+ * One stateless replica of a recipe's container, no service-account token (none of these talk to
+ * the API server). For components that keep no state worth a second copy: the exporters (one
+ * scraper per database is enough) and Jaeger (traces in memory).
+ */
+export function buildSingleReplicaDeployment(
+  recipe: ContainerRecipe,
+  namespace: pulumi.Input<string>,
+  options: ContainerOptions & { readonly volumes?: k8s.types.input.core.v1.Volume[] } = {},
+): k8s.apps.v1.DeploymentArgs {
+  const { volumes, ...container } = options;
+  return {
+    metadata: { name: recipe.name, namespace, labels: serviceLabels(recipe.name) },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selectorOf(recipe.name) },
+      template: {
+        metadata: { labels: serviceLabels(recipe.name) },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext(recipe),
+          containers: [buildContainer(recipe, container)],
+          ...(volumes && volumes.length > 0 ? { volumes } : {}),
+        },
+      },
+    },
+  };
+}
+
 export interface ServiceOptions {
   /** Default: ClusterIP; only config.serviceTypes changes it. */
   readonly type?: 'ClusterIP' | 'LoadBalancer' | 'NodePort';

@@ -67,6 +67,11 @@ function base(config: StackConfig, key: InfraService) {
   return { name: SERVICE_NAMES[key], image: config.images[key], user: IMAGE_USERS[key], resources: INFRA_RESOURCES[config.environment][key] };
 }
 
+/** Prometheus and Alertmanager serve everything, /-/healthy and /-/ready included, on one HTTP port. */
+function prometheusProjectHttp(port: number): Pick<ContainerRecipe, 'ports' | 'liveness' | 'readiness'> {
+  return { ports: [{ name: 'http', port }], liveness: { path: '/-/healthy', port }, readiness: { path: '/-/ready', port } };
+}
+
 export function prometheusRecipe(config: StackConfig): ContainerRecipe {
   const port = PORTS.prometheus;
   return {
@@ -80,9 +85,7 @@ export function prometheusRecipe(config: StackConfig): ContainerRecipe {
     ],
     env: {},
     secretEnv: {},
-    ports: [{ name: 'http', port }],
-    liveness: { path: '/-/healthy', port },
-    readiness: { path: '/-/ready', port },
+    ...prometheusProjectHttp(port),
     readOnlyRootFilesystem: true,
   };
 }
@@ -100,9 +103,7 @@ export function alertmanagerRecipe(config: StackConfig): ContainerRecipe {
     ],
     env: {},
     secretEnv: {},
-    ports: [{ name: 'http', port }],
-    liveness: { path: '/-/healthy', port },
-    readiness: { path: '/-/ready', port },
+    ...prometheusProjectHttp(port),
     readOnlyRootFilesystem: true,
   };
 }

@@ -5,7 +5,7 @@
 import * as app from '../catalog/application';
 import { HTTP_DURATION_BUCKETS } from '../catalog/application';
 import { ObservatoryError } from '../catalog/errors';
-import { gt, histogram, series } from '../catalog/query';
+import { andOn, ge, gt, histogram, series, type Query } from '../catalog/query';
 import { recorded } from '../catalog/recorded';
 import type { ThresholdKey } from '../catalog/thresholds';
 import { humanizeDuration, humanizePercentage } from './humanize';
@@ -14,7 +14,18 @@ import { defineAlert, type AlertConcern, type AlertDefinition, type AlertInputs,
 
 const T = TEST_TARGETS.app;
 const ROUTE = '/api/items/:id';
-const REQUESTS_PER_MINUTE = 600;
+/**
+ * Test traffic above alerts.thresholds.minRequestRate (requests per second) from the first minute:
+ * a 5m rate over one minute of a fresh counter is a fifth of the steady rate, so twice the
+ * minimum over 300 s.
+ */
+function busyPerMinute(minRate: number): number {
+  return Math.max(600, Math.ceil(minRate * 300 * 2));
+}
+/** Test traffic at a quarter of alerts.thresholds.minRequestRate: too little to alert on. */
+function quietPerMinute(minRate: number): number {
+  return (minRate * 60) / 4;
+}
 const buckets = histogram(app.http_request_duration_seconds).bucket;
 const requests = series(app.http_requests_total);
 
@@ -26,10 +37,10 @@ function bucketInput(le: string, perMinute: number): InputSeries {
  * Requests that all fall into one bucket (lower, upper]: histogram_quantile interpolates the
  * quantile to lower + q * (upper - lower). An upper of +Inf makes it return `lower`.
  */
-function oneBucket(lower: number | undefined, upper: number | '+Inf', q: number): { series: InputSeries[]; value: number } {
-  const series = [bucketInput('+Inf', REQUESTS_PER_MINUTE)];
+function oneBucket(lower: number | undefined, upper: number | '+Inf', q: number, perMinute: number): { series: InputSeries[]; value: number } {
+  const series = [bucketInput('+Inf', perMinute), input(requests, { ...T, method: 'GET', route: ROUTE, status: '200' }, counter(perMinute))];
   if (lower !== undefined) series.push(bucketInput(String(lower), 0));
-  if (upper !== '+Inf') series.push(bucketInput(String(upper), REQUESTS_PER_MINUTE));
+  if (upper !== '+Inf') series.push(bucketInput(String(upper), perMinute));
   const from = lower ?? 0;
   return { series, value: upper === '+Inf' ? from : from + q * (upper - from) };
 }
@@ -50,15 +61,17 @@ function checkLatencyThreshold(inputs: AlertInputs, key: ThresholdKey): number {
   return t;
 }
 
-function latencyScenarios(threshold: number, q: number): AlertScenario[] {
+function latencyScenarios(threshold: number, q: number, minRate: number): AlertScenario[] {
   const b = HTTP_DURATION_BUCKETS;
+  const busy = busyPerMinute(minRate);
   // Slow: every request in the first bucket that starts at or above the threshold.
   const i = b.findIndex((bound) => bound >= threshold);
-  const slow = oneBucket(b[i], i === b.length - 1 ? '+Inf' : b[i + 1], q);
+  const slowBucket = (perMinute: number) => oneBucket(b[i], i === b.length - 1 ? '+Inf' : b[i + 1], q, perMinute);
+  const slow = slowBucket(busy);
   // Fast: every request in the last bucket that ends at or below the threshold.
   let j = b.length - 1;
   while (b[j] > threshold) j--;
-  const fast = oneBucket(j > 0 ? b[j - 1] : undefined, b[j], q);
+  const fast = oneBucket(j > 0 ? b[j - 1] : undefined, b[j], q, busy);
   return [
     {
       kind: 'fires',
@@ -69,7 +82,16 @@ function latencyScenarios(threshold: number, q: number): AlertScenario[] {
       value: slow.value,
     },
     { kind: 'quiet', name: `every request takes at most ${b[j]} s`, series: fast.series },
+    { kind: 'quiet', name: `every request takes more than ${b[i]} s, but below minRequestRate`, series: slowBucket(quietPerMinute(minRate)).series },
   ];
+}
+
+/**
+ * The alert condition, only for services serving at least alerts.thresholds.minRequestRate: at a
+ * few requests a minute one slow or failed request is a large share, not an incident.
+ */
+function withTraffic<L extends string>(condition: Query<L | 'service'>, minRate: number): Query<L | 'service'> {
+  return andOn(condition, ge(recorded.httpServiceRate.select(), minRate), ['service']);
 }
 
 const LATENCY_RUNBOOK: RunbookText = {
@@ -128,19 +150,19 @@ function latencyAlert(inputs: AlertInputs, opts: { name: string; family: string;
     family: opts.family,
     severity: opts.severity,
     for: '5m',
-    expr: gt(recorded.httpServiceQuantile.select({ quantile: String(opts.q) }), threshold),
+    expr: withTraffic(gt(recorded.httpServiceQuantile.select({ quantile: String(opts.q) }), threshold), inputs.thresholds.minRequestRate),
     valueFormat: 'duration',
     summary: (v) => `${v.label('service')}: ${pct} latency ${v.value} is above ${humanizeDuration(threshold)}`,
     description: (v) =>
-      `The ${pct} latency of service ${v.label('service')} over the last 5 minutes is ${v.value}, above the ${opts.severity} threshold of ${humanizeDuration(threshold)} (alerts.thresholds.${opts.key}).`,
+      `The ${pct} latency of service ${v.label('service')} over the last 5 minutes is ${v.value}, above the ${opts.severity} threshold of ${humanizeDuration(threshold)} (alerts.thresholds.${opts.key}), at more than ${inputs.thresholds.minRequestRate} requests/s.`,
     dashboard: 'apiPerformance',
     runbook: LATENCY_RUNBOOK,
-    scenarios: latencyScenarios(threshold, opts.q),
+    scenarios: latencyScenarios(threshold, opts.q, inputs.thresholds.minRequestRate),
   });
 }
 
-function errorScenarios(threshold: number): AlertScenario[] {
-  const total = 10_000;
+function errorScenarios(threshold: number, minRate: number): AlertScenario[] {
+  const total = Math.max(10_000, busyPerMinute(minRate));
   // Fire at twice the threshold (or halfway to 100%), stay quiet at half of it.
   const failing = Math.ceil(total * Math.min(2 * threshold, (threshold + 1) / 2));
   const quiet = Math.floor((total * threshold) / 2);
@@ -152,6 +174,7 @@ function errorScenarios(threshold: number): AlertScenario[] {
     { kind: 'fires', name: `${failing} of ${total} requests a minute fail`, series: traffic(total, failing), activeAtMinutes: 1, labels: { service: T.service }, value: failing / total },
     { kind: 'quiet', name: `${quiet} of ${total} requests a minute fail`, series: traffic(total, quiet) },
     { kind: 'quiet', name: 'no traffic: 0 errors of 0 requests is no ratio, not NaN', series: traffic(0, 0) },
+    { kind: 'quiet', name: 'every request fails, but below minRequestRate', series: traffic(quietPerMinute(minRate), quietPerMinute(minRate)) },
   ];
 }
 
@@ -165,14 +188,14 @@ function errorAlert(inputs: AlertInputs, opts: { name: string; key: ThresholdKey
     family: 'HttpErrorRate',
     severity: opts.severity,
     for: '5m',
-    expr: gt(recorded.httpServiceErrorRatio.select(), threshold),
+    expr: withTraffic(gt(recorded.httpServiceErrorRatio.select(), threshold), inputs.thresholds.minRequestRate),
     valueFormat: 'percentage',
     summary: (v) => `${v.label('service')}: ${v.value} of requests fail with 5xx`,
     description: (v) =>
-      `${v.value} of the requests to service ${v.label('service')} over the last 5 minutes failed with a 5xx status, above the ${opts.severity} threshold of ${humanizePercentage(threshold)} (alerts.thresholds.${opts.key}).`,
+      `${v.value} of the requests to service ${v.label('service')} over the last 5 minutes failed with a 5xx status, above the ${opts.severity} threshold of ${humanizePercentage(threshold)} (alerts.thresholds.${opts.key}), at more than ${inputs.thresholds.minRequestRate} requests/s.`,
     dashboard: 'apiPerformance',
     runbook: ERROR_RUNBOOK,
-    scenarios: errorScenarios(threshold),
+    scenarios: errorScenarios(threshold, inputs.thresholds.minRequestRate),
   });
 }
 

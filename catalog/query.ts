@@ -170,12 +170,26 @@ export const add = binary(pb.add);
 export const sub = binary(pb.sub);
 export const mul = binary(pb.mul);
 export const gt = binary(pb.gt);
+export const ge = binary(pb.gte);
 export const lt = binary(pb.lt);
 export const eq = binary(pb.eq);
 
 /** `left and right`: left's series (and values) where right has a series with the same labels. */
 export function and<L extends string>(left: Query<L>, right: Query<L>): Query<L> {
   return new Query(pb.and(left.builder, right.builder), left.labels);
+}
+
+/**
+ * `left and on(labels) right`: left's series where right has a series with the same values of
+ * `labels`, e.g. a per-service condition with extra labels (quantile) gated by a per-service one.
+ */
+export function andOn<L extends string, R extends string, O extends L & R>(left: Query<L>, right: Query<R>, labels: readonly O[]): Query<L> {
+  for (const label of labels) {
+    if (!(left.labels as readonly string[]).includes(label) || !(right.labels as readonly string[]).includes(label)) {
+      throw new ObservatoryError('query.and', `cannot match on "${label}": ${left} has ${left.labels.join(', ') || '(none)'}, ${right} has ${right.labels.join(', ') || '(none)'}`);
+    }
+  }
+  return new Query(pb.and(left.builder, right.builder).on([...labels]), left.labels);
 }
 
 /** `vector(s)`: one series without labels, e.g. the always-firing Watchdog. */

@@ -14,6 +14,12 @@ export const DEFAULT_THRESHOLDS = {
   errorRatioCritical: 0.05,
   /** 5xx share worth a ticket; above the normal noise of client aborts. */
   errorRatioWarning: 0.01,
+  /**
+   * Requests per second (5m average) a service must serve before its latency and 5xx alerts may
+   * fire: at a handful of requests one slow or failed request is a large share, not an incident.
+   * Lower it for services that are quiet by design; the 5xx ratio still shows on the dashboards.
+   */
+  minRequestRate: 0.1,
   /** Share of PostgreSQL max_connections in use; beyond it new connections start failing soon. */
   dbPoolUsage: 0.8,
   /** Mean query latency (s) worth a look; raise for analytics-heavy apps. */

@@ -77,12 +77,15 @@ describe('alert rules', () => {
   });
 
   it('thresholds and severities come from the stack config', () => {
-    const c = config({ alerts: { thresholds: { latencyP95Critical: 0.75, errorRatioWarning: 0.02, redisMemoryUsage: 0.8 }, severities: { HostCpuHigh: 'info', PostgresDeadlocks: 'critical' } } });
+    const c = config({ alerts: { thresholds: { latencyP95Critical: 0.75, errorRatioWarning: 0.02, redisMemoryUsage: 0.8, minRequestRate: 2 }, severities: { HostCpuHigh: 'info', PostgresDeadlocks: 'critical' } } });
     const r = alertRules(renderStack(c));
     const by = (n: string) => r.find((x) => x.alert === n)!;
-    expect(by('HttpLatencyP95High').expr).toBe('(service:http_request_duration_seconds:histogram_quantile_rate5m{quantile="0.95"}) > (0.75)');
+    // Latency and 5xx alerts only for services with at least minRequestRate requests/s.
+    const busy = 'and on(service) ((service:http_requests:rate5m) >= (2))';
+    expect(by('HttpLatencyP95High').expr).toBe(`((service:http_request_duration_seconds:histogram_quantile_rate5m{quantile="0.95"}) > (0.75)) ${busy}`);
     expect(by('HttpLatencyP95High').annotations!.description).toContain('750ms');
-    expect(by('HttpErrorRateElevated').expr).toBe('(service:http_request_errors:ratio_rate5m) > (0.02)');
+    expect(by('HttpLatencyP95High').annotations!.description).toContain('at more than 2 requests/s');
+    expect(by('HttpErrorRateElevated').expr).toBe(`((service:http_request_errors:ratio_rate5m) > (0.02)) ${busy}`);
     expect(by('RedisMemoryHigh').annotations!.description).toContain('above 80%');
     expect(by('HostCpuHigh').labels?.severity).toBe('info');
     expect(by('PostgresDeadlocks').labels?.severity).toBe('critical');

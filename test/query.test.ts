@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getCatalog } from '../catalog';
 import * as app from '../catalog/application';
 import { checkQuery, selectorsOf } from '../catalog/checkQuery';
-import { histogram, histogramQuantile, mul, or, rate, ratio, series, sum } from '../catalog/query';
+import { andOn, histogram, histogramQuantile, mul, or, rate, ratio, series, sum } from '../catalog/query';
 import { recordingRuleGroups } from '../catalog/recorded';
 import { DEFAULT_SLO } from '../catalog/slos';
 import { errorOf } from './helpers';
@@ -30,6 +30,13 @@ describe('typed queries', () => {
     const fallback = mul(sum(requests.select(), ['service']), 0);
     expect(or(requests.select({ route: '/x' }), fallback).toString()).toBe('((http_requests_total{route="/x"}) * (1)) or ((sum by(service) (http_requests_total)) * (0))');
     expect(or(sum(requests.select(), ['service']), fallback).toString()).toBe('(sum by(service) (http_requests_total)) or ((sum by(service) (http_requests_total)) * (0))');
+  });
+
+  it('andOn matches on labels both sides have, and refuses one they lack', () => {
+    const byRoute = sum(requests.select(), ['service', 'route']);
+    const byService = sum(requests.select(), ['service']);
+    expect(andOn(byRoute, byService, ['service']).toString()).toBe('(sum by(service, route) (http_requests_total)) and on(service) (sum by(service) (http_requests_total))');
+    expect(errorOf(() => andOn(byRoute, byService, ['route' as 'service'])).problem).toMatch(/cannot match on "route"/);
   });
 
   it('guards divisions so a zero denominator drops the series', () => {

@@ -92,9 +92,14 @@ function variablesUsed(text: string): string[] {
   return [...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?\}?/g)].map((m) => m[1]);
 }
 
+/** The expression with Grafana's interval variables replaced by durations, so it parses as PromQL. */
+function withIntervalStandIns(expr: string): string {
+  return expr.replace(/\$__rate_interval\b/g, RATE_INTERVAL_STANDIN).replace(/\$__(interval|range)\b/g, '5m');
+}
+
 /** rate/irate/increase whose range is not $__rate_interval (subqueries excepted: they set their own step). */
 function rateWindowProblems(expr: string): string[] {
-  const src = expr.replace(/\$__rate_interval\b/g, RATE_INTERVAL_STANDIN).replace(/\$__(interval|range)\b/g, '5m');
+  const src = withIntervalStandIns(expr);
   const problems: string[] = [];
   parser.parse(src).iterate({
     enter: (ref) => {
@@ -164,7 +169,7 @@ function keepsName(node: SyntaxNode, src: string): boolean {
  * back), which Grafana draws as two lines under one legend.
  */
 function orNameProblems(expr: string): string[] {
-  const src = expr.replace(/\$__rate_interval\b/g, RATE_INTERVAL_STANDIN).replace(/\$__(interval|range)\b/g, '5m');
+  const src = withIntervalStandIns(expr);
   const problems: string[] = [];
   parser.parse(src).iterate({
     enter: (ref) => {

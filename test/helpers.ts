@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterAll } from 'vitest';
 import { ObservatoryError } from '../catalog/errors';
 import { parseStackConfig, type StackConfig } from '../stacks/config/schema';
 import type { SecretPresence } from '../stacks/config/secrets';
@@ -43,4 +44,17 @@ export function errorOf(fn: () => unknown): ObservatoryError {
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `observatory-${prefix}-`));
+}
+
+/** A tempDir() whose directories are removed once the calling test file's tests are done. */
+export function cleanedTempDir(): (prefix: string) => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return (prefix) => {
+    const dir = tempDir(prefix);
+    made.push(dir);
+    return dir;
+  };
 }

@@ -2,26 +2,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderPrometheusConfig } from '../generators/prometheusConfig';
 import { deriveLiveAlertmanagerConfig, RECEIVER_HEADER } from '../live/alertmanagerConfig';
 import { deriveLivePrometheusConfig } from '../live/prometheusConfig';
 import { renderedAddresses } from '../live/stack';
 import { LIVE_RECEIVERS, liveStackFile } from '../live/stackFile';
 import { loadStackConfigFile } from '../stacks/config/fromYaml';
-import { config, errorOf, REPO, tempDir as newTempDir } from './helpers';
+import { config, errorOf, REPO, cleanedTempDir } from './helpers';
 import { runTool } from './tools';
 
-const made: string[] = [];
-/** A scratch directory, removed after the file's tests. */
-function tempDir(prefix: string): string {
-  const dir = newTempDir(prefix);
-  made.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
+/** Scratch directories, removed after this file's tests. */
+const tempDir = cleanedTempDir();
 
 const dev = loadStackConfigFile(REPO, 'dev');
 const renderedDev = renderPrometheusConfig(dev);

@@ -1,7 +1,7 @@
 /** The live stack's process handling, webhook receiver and demo-app helpers. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { matchRoute, parseFaults } from '../live/demoApp';
 import { pollUntil, done, notYet, DeadlineError } from '../live/poll';
 import { freePorts } from '../live/ports';
@@ -10,18 +10,10 @@ import { systemUser } from '../live/services/postgres';
 import { decodeQuotedPrintable, receiverOf } from '../live/smtpSink';
 import { requestCycle } from '../live/traffic';
 import { WebhookReceiver, alertNamesIn, parseReceiverPath, receiverPath, summariseTraces } from '../live/webhookReceiver';
-import { tempDir as newTempDir } from './helpers';
+import { cleanedTempDir } from './helpers';
 
-const made: string[] = [];
-/** A scratch directory, removed after the file's tests. */
-function tempDir(prefix: string): string {
-  const dir = newTempDir(prefix);
-  made.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
+/** Scratch directories, removed after this file's tests. */
+const tempDir = cleanedTempDir();
 
 /** Running, not a zombie waiting for init to reap it. */
 const alive = (pid: number) => {

@@ -33,12 +33,17 @@ function bucketInput(le: string, perMinute: number): InputSeries {
   return input(buckets, { ...T, method: 'GET', route: ROUTE, status: '200', le }, counter(perMinute));
 }
 
+function requestsInput(status: string, perMinute: number): InputSeries {
+  return input(requests, { ...T, method: 'GET', route: ROUTE, status }, counter(perMinute));
+}
+
 /**
  * Requests that all fall into one bucket (lower, upper]: histogram_quantile interpolates the
- * quantile to lower + q * (upper - lower). An upper of +Inf makes it return `lower`.
+ * quantile to lower + q * (upper - lower). An upper of +Inf makes it return `lower`. The requests
+ * are counted on http_requests_total too: the alerts gate on the service's request rate.
  */
 function oneBucket(lower: number | undefined, upper: number | '+Inf', q: number, perMinute: number): { series: InputSeries[]; value: number } {
-  const series = [bucketInput('+Inf', perMinute), input(requests, { ...T, method: 'GET', route: ROUTE, status: '200' }, counter(perMinute))];
+  const series = [bucketInput('+Inf', perMinute), requestsInput('200', perMinute)];
   if (lower !== undefined) series.push(bucketInput(String(lower), 0));
   if (upper !== '+Inf') series.push(bucketInput(String(upper), perMinute));
   const from = lower ?? 0;
@@ -167,8 +172,8 @@ function errorScenarios(threshold: number, minRate: number): AlertScenario[] {
   const failing = Math.ceil(total * Math.min(2 * threshold, (threshold + 1) / 2));
   const quiet = Math.floor((total * threshold) / 2);
   const traffic = (perMinute: number, errors: number): InputSeries[] => [
-    input(requests, { ...T, method: 'GET', route: ROUTE, status: '200' }, counter(perMinute - errors)),
-    input(requests, { ...T, method: 'GET', route: ROUTE, status: '503' }, counter(errors)),
+    requestsInput('200', perMinute - errors),
+    requestsInput('503', errors),
   ];
   return [
     { kind: 'fires', name: `${failing} of ${total} requests a minute fail`, series: traffic(total, failing), activeAtMinutes: 1, labels: { service: T.service }, value: failing / total },

@@ -5,7 +5,7 @@
 import * as app from '../catalog/application';
 import { ObservatoryError } from '../catalog/errors';
 import * as pg from '../catalog/postgres';
-import { eq, gt, histogram, increase, series, sum } from '../catalog/query';
+import { eq, gt, histogram, increase, round, series, sum } from '../catalog/query';
 import { recorded } from '../catalog/recorded';
 import type { ThresholdKey } from '../catalog/thresholds';
 import { humanizeDuration, humanizePercentage } from './humanize';
@@ -15,7 +15,7 @@ import { defineAlert, type AlertConcern, type AlertDefinition, type AlertInputs,
 const APP = TEST_TARGETS.app;
 const PG = TEST_TARGETS.postgres;
 const SERVER = 'postgres:5432';
-const APP_DB = { datname: 'app', datid: '16384', server: SERVER } as const;
+const APP_DB = { datname: 'app', datid: '16384' } as const;
 
 const SLOW_QUERY_RUNBOOK: RunbookText = {
   meaning:
@@ -82,7 +82,7 @@ function connectionsAlert(inputs: AlertInputs): AlertDefinition {
   const maxConnections = 200;
   const backends = (ratio: number) => [
     input(series(pg.pg_stat_database_numbackends), { ...PG, ...APP_DB }, steady(Math.round(maxConnections * ratio))),
-    input(series(pg.pg_stat_database_numbackends), { ...PG, datname: '', datid: '0', server: SERVER }, steady(0)),
+    input(series(pg.pg_stat_database_numbackends), { ...PG, datname: '', datid: '0' }, steady(0)),
     input(series(pg.pg_settings_max_connections), { ...PG, server: SERVER }, steady(maxConnections)),
   ];
   const high = Math.round(maxConnections * Math.min(1, threshold + (1 - threshold) / 2)) / maxConnections;
@@ -125,7 +125,8 @@ function connectionsAlert(inputs: AlertInputs): AlertDefinition {
 function deadlocksAlert(): AlertDefinition {
   const deadlocks = series(pg.pg_stat_database_deadlocks);
   // Shared-objects row (datid 0, datname "") is not a database anyone connects to.
-  const expr = gt(sum(increase(deadlocks.range('5m', { datname: { ne: '' } })), ['service', 'instance', 'datname']), 0);
+  // round(): the count of deadlocks is a whole number; increase() alone reads 1 as 1.25.
+  const expr = gt(round(sum(increase(deadlocks.range('5m', { datname: { ne: '' } })), ['service', 'instance', 'datname'])), 0);
   const labels = { ...PG, ...APP_DB };
   return defineAlert({
     name: 'PostgresDeadlocks',
@@ -169,7 +170,7 @@ function deadlocksAlert(): AlertDefinition {
       {
         kind: 'quiet',
         name: 'deadlocks on the shared-objects row are ignored',
-        series: [input(deadlocks, { ...PG, datname: '', datid: '0', server: SERVER }, counter(1))],
+        series: [input(deadlocks, { ...PG, datname: '', datid: '0' }, counter(1))],
         evalAtMinutes: 20,
       },
     ],

@@ -1,13 +1,15 @@
 /** Running the Prometheus tools from the benchmarks: missing tools and failures are one clear error. */
 import { spawn, spawnSync } from 'node:child_process';
 import { ObservatoryError } from '../catalog/errors';
+import { toolPath as pinnedToolPath } from '../toolchain/paths';
 
-/** Absolute path of a tool, or an error telling how to install it. */
+/** Absolute path of a pinned toolchain command (promtool, prometheus), or an error telling how to build it. */
 export function toolPath(bin: string): string {
-  const found = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
-  const path = found.stdout?.trim();
-  if (found.status !== 0 || !path) throw new ObservatoryError(bin, 'is not installed; run `npm run tools` (installs the Debian Prometheus packages)');
-  return path;
+  try {
+    return pinnedToolPath(bin);
+  } catch (e) {
+    throw new ObservatoryError(bin, (e as Error).message);
+  }
 }
 
 export interface RunResult {

@@ -25,6 +25,8 @@ const fsLabels = {
   device: { help: 'Block device.' },
   fstype: { help: 'Filesystem type.' },
   mountpoint: { help: 'Mount point.' },
+  // node_exporter 1.9+: set when the mount could not be read (stat failed or timed out).
+  device_error: { help: 'Why the file system could not be read; empty when it could.' },
 } as const;
 export const node_filesystem_avail_bytes = defineMetric({
   name: 'node_filesystem_avail_bytes', type: 'gauge', unit: 'bytes', source: 'node_exporter', labels: fsLabels,

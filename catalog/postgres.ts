@@ -1,7 +1,9 @@
 /**
- * postgres_exporter metrics (names as exposed by postgres_exporter 0.11, the version the stack
- * deploys; see stacks/versions.ts). pg_stat_database counters keep PostgreSQL's column names,
- * so they break the `_total` rule by design.
+ * postgres_exporter metrics (names and labels as exposed by the release the stack deploys, see
+ * stacks/versions.ts; test/fixtures/exporters/ holds what it exposes). pg_stat_database counters
+ * keep PostgreSQL's column names, so they break the `_total` rule by design. Since 0.12 the
+ * pg_stat_database and database-size collectors no longer add a `server` label; the settings and
+ * pg_stat_activity queries still do.
  */
 import { defineMetric, type LabelSpec } from './types';
 
@@ -11,7 +13,7 @@ const server: LabelSpec = { help: 'host:port of the PostgreSQL server, taken fro
 const PG_COUNTER = { 'counter-without-total': 'postgres_exporter names pg_stat_database counters after the view columns' } as const;
 
 function statDatabaseCounter<const N extends string>(name: N, help: string) {
-  return defineMetric({ name, type: 'counter', unit: 'count', help, source: 'postgres_exporter', labels: { datname, datid, server }, namingExceptions: PG_COUNTER });
+  return defineMetric({ name, type: 'counter', unit: 'count', help, source: 'postgres_exporter', labels: { datname, datid }, namingExceptions: PG_COUNTER });
 }
 
 export const pg_up = defineMetric({
@@ -19,7 +21,7 @@ export const pg_up = defineMetric({
   help: '1 when the exporter could connect to PostgreSQL on its last scrape, else 0.',
 });
 export const pg_stat_database_numbackends = defineMetric({
-  name: 'pg_stat_database_numbackends', type: 'gauge', unit: 'count', source: 'postgres_exporter', labels: { datname, datid, server },
+  name: 'pg_stat_database_numbackends', type: 'gauge', unit: 'count', source: 'postgres_exporter', labels: { datname, datid },
   help: 'Backends currently connected to this database.',
 });
 export const pg_stat_database_xact_commit = statDatabaseCounter('pg_stat_database_xact_commit', 'Transactions committed.');
@@ -37,7 +39,7 @@ export const pg_settings_max_connections = defineMetric({
   help: 'The max_connections server setting.',
 });
 export const pg_database_size_bytes = defineMetric({
-  name: 'pg_database_size_bytes', type: 'gauge', unit: 'bytes', source: 'postgres_exporter', labels: { datname, server },
+  name: 'pg_database_size_bytes', type: 'gauge', unit: 'bytes', source: 'postgres_exporter', labels: { datname },
   help: 'Disk space used by the database.',
 });
 export const pg_stat_activity_count = defineMetric({
@@ -46,6 +48,11 @@ export const pg_stat_activity_count = defineMetric({
     datname,
     server,
     state: { help: 'Backend state.', values: ['active', 'idle', 'idle in transaction', 'idle in transaction (aborted)', 'fastpath function call', 'disabled'] },
+    usename: { help: 'Role the backend is connected as.' },
+    application_name: { help: 'application_name the client set (empty when it set none).' },
+    backend_type: { help: 'client backend, autovacuum worker, walsender, ... (PostgreSQL 10+).' },
+    wait_event_type: { help: 'What the backend waits on (Lock, IO, Client, ...); empty when it is not waiting.' },
+    wait_event: { help: 'The wait event name; empty when the backend is not waiting.' },
   },
   help: 'Connections by database and state (from pg_stat_activity).',
   namingExceptions: { 'reserved-suffix': 'postgres_exporter names it after its pg_stat_activity query; it is a gauge, not a histogram count' },

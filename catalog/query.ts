@@ -127,6 +127,14 @@ export const increase = overRange(pb.increase);
 export const avgOverTime = overRange(pb.avgOverTime);
 export const maxOverTime = overRange(pb.maxOverTime);
 
+/**
+ * `round(q)`: whole numbers for counts of discrete events. increase() extrapolates to the window
+ * edges (Prometheus 3 selects a left-open range), so one deadlock reads 1.05 or 1.25.
+ */
+export function round<L extends string>(q: Query<L>): Query<L> {
+  return new Query(pb.round(q.builder), q.labels);
+}
+
 type AggFn = (v: Builder<Expr>) => pb.AggregationExprBuilder;
 const aggregate =
   (fn: AggFn) =>

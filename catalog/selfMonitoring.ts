@@ -50,7 +50,8 @@ export const prometheus_notifications_errors_total = defineMetric({
   help: 'Errors sending alert notifications to Alertmanager.',
 });
 export const prometheus_notifications_dropped_total = defineMetric({
-  name: 'prometheus_notifications_dropped_total', type: 'counter', unit: 'count', source: 'prometheus', labels: {},
+  name: 'prometheus_notifications_dropped_total', type: 'counter', unit: 'count', source: 'prometheus',
+  labels: { alertmanager: { help: 'The Alertmanager the alerts were meant for (Prometheus 3.x).' } },
   help: 'Alerts dropped because of errors when sending them to Alertmanager.',
 });
 export const prometheus_tsdb_head_series = defineMetric({
@@ -64,7 +65,7 @@ export const alertmanager_notifications_total = defineMetric({
 });
 export const alertmanager_notifications_failed_total = defineMetric({
   name: 'alertmanager_notifications_failed_total', type: 'counter', unit: 'count', source: 'alertmanager',
-  labels: { integration },
+  labels: { integration, reason: { help: 'Why delivery failed (clientError, serverError, other), Alertmanager 0.27+.' } },
   help: 'Notifications that failed to be delivered.',
 });
 export const alertmanager_config_last_reload_successful = defineMetric({

@@ -1,5 +1,6 @@
 /**
- * The Debian binaries the live stack runs (installed by scripts/ensure-tools.sh). A missing one
+ * The Debian binaries the live stack runs beside the pinned toolchain (toolchain/paths.ts): the
+ * user's own databases, PostgreSQL and Redis, installed by scripts/ensure-tools.sh. A missing one
  * is an error that says how to install it, never a skipped check.
  */
 import * as fs from 'node:fs';
@@ -8,7 +9,7 @@ import * as path from 'node:path';
 /** Where Debian's postgresql-15 puts initdb and postgres (they are not on PATH). */
 export const POSTGRES_BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'];
 
-const INSTALL_HINT = 'run `npm run tools` (scripts/ensure-tools.sh installs the Debian packages)';
+const INSTALL_HINT = 'run `bash scripts/ensure-tools.sh` (installs the Debian packages)';
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {

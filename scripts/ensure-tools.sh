@@ -1,29 +1,28 @@
 #!/usr/bin/env bash
-# Installs the real Prometheus-side tools the tests use (Debian packages), if any is missing.
-# Fails loudly when they cannot be installed: tests never skip for lack of a tool.
+# Everything the tests run, installed or built if missing:
+#  - Debian packages for what is not ours to pin (the user's databases: PostgreSQL and Redis);
+#  - the pinned toolchain (stacks/versions.ts UPSTREAM: Prometheus, promtool, Alertmanager, amtool,
+#    the exporters, Jaeger), built from Go modules into the cache by toolchain/build.ts. The first
+#    run on a new machine builds them all (docs/toolchain.md says how long); later runs reuse it.
+# Fails loudly when something cannot be had: tests never skip for lack of a tool.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need=()
-for bin in promtool amtool prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter prometheus-node-exporter redis-server; do
-  command -v "$bin" >/dev/null 2>&1 || need+=("$bin")
-done
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
+command -v go >/dev/null 2>&1 || { echo "tools: error: the Go toolchain (>= 1.26) is needed to build the pinned programs" >&2; exit 1; }
 
-if [ ${#need[@]} -eq 0 ]; then
-  echo "tools: all present"
-  exit 0
+if [ ${#need[@]} -gt 0 ]; then
+  echo "tools: missing ${need[*]}; installing Debian packages"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "tools: error: need root (or sudo) to apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  command -v redis-server >/dev/null 2>&1 || { echo "tools: error: redis-server still missing after install" >&2; exit 1; }
 fi
-echo "tools: missing ${need[*]}; installing Debian packages"
-if [ "$(id -u)" -ne 0 ]; then
-  echo "tools: error: need root (or sudo) to apt-get install the missing tools" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends \
-  prometheus prometheus-alertmanager prometheus-postgres-exporter prometheus-redis-exporter \
-  prometheus-node-exporter postgresql redis-server >/dev/null
-for bin in promtool amtool prometheus prometheus-alertmanager redis-server; do
-  command -v "$bin" >/dev/null 2>&1 || { echo "tools: error: $bin still missing after install" >&2; exit 1; }
-done
-echo "tools: installed"
+echo "tools: Debian packages present"
+npx tsx toolchain/build.ts "$@"

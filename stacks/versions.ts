@@ -1,21 +1,107 @@
 /**
- * Every container image the stack runs, pinned in this one place. The exporter versions are the
- * ones whose metric names catalog/postgres.ts and catalog/redis.ts were checked against (the live
- * test runs Debian's builds of the same versions); bump them together with the catalog.
+ * Every program the stack runs, pinned in this one place: its current stable upstream release,
+ * the image a deployment pulls, and the Go module it is built from here (toolchain/build.ts).
+ * Tests run these builds (promtool, amtool, the live stack, the bench), so what is tested is the
+ * release that is deployed. The catalog's exporter metric names were checked against these
+ * releases (test/fixtures/exporters/); bump an exporter together with the catalog.
+ *
  * Stack config `images` may override a pin per environment (still pinned: no `latest`).
  * Every image has busybox `wget` (docker health checks) and runs as the numeric user in
  * stacks/recipes.ts IMAGE_USERS.
  */
+
+/** A program built from its Go module at a pinned version. */
+export interface UpstreamProgram {
+  /** The release as its project names it (what `--version` prints). */
+  readonly release: string;
+  /** Go module path. */
+  readonly module: string;
+  /** Module version of that release (Prometheus 3.x tags its module v0.3xx.y). */
+  readonly moduleVersion: string;
+  /** Package directories inside the module that build the commands, e.g. `cmd/promtool`; `.` for the module root. */
+  readonly commands: readonly string[];
+  /**
+   * Go build tags. Prometheus keeps only the service discoveries the stack configures (static,
+   * file, http, dns, kubernetes): the same code paths, without eleven cloud SDKs to compile.
+   */
+  readonly tags?: readonly string[];
+  /** `-X` linker settings that stamp the release into `--version` and build-info metrics. */
+  readonly versionVariables?: readonly string[];
+  /**
+   * Files the program embeds that its module does not ship (a web UI bundle made by a JavaScript
+   * build); the toolchain puts a placeholder page there. The HTTP API is unaffected.
+   */
+  readonly placeholderAssets?: readonly string[];
+}
+
+const PROMETHEUS_COMMON_VERSION = 'github.com/prometheus/common/version';
+const promVersion = (release: string) => [`${PROMETHEUS_COMMON_VERSION}.Version=${release}`, `${PROMETHEUS_COMMON_VERSION}.Branch=HEAD`];
+
+export const UPSTREAM = {
+  prometheus: {
+    release: '3.16.0',
+    module: 'github.com/prometheus/prometheus',
+    moduleVersion: 'v0.316.0',
+    commands: ['cmd/prometheus', 'cmd/promtool'],
+    tags: ['remove_all_sd', 'enable_kubernetes_sd', 'enable_dns_sd'],
+    versionVariables: promVersion('3.16.0'),
+  },
+  alertmanager: {
+    release: '0.35.0',
+    module: 'github.com/prometheus/alertmanager',
+    moduleVersion: 'v0.35.0',
+    commands: ['cmd/alertmanager', 'cmd/amtool'],
+    versionVariables: promVersion('0.35.0'),
+    placeholderAssets: ['ui/app/dist/elm/index.html', 'ui/app/dist/mantine/index.html'],
+  },
+  nodeExporter: {
+    release: '1.12.1',
+    module: 'github.com/prometheus/node_exporter',
+    moduleVersion: 'v1.12.1',
+    commands: ['.'],
+    versionVariables: promVersion('1.12.1'),
+  },
+  // The newest exporter releases whose modules the Go proxy serves here (docs/toolchain.md).
+  postgresExporter: {
+    release: '0.19.1',
+    module: 'github.com/prometheus-community/postgres_exporter',
+    moduleVersion: 'v0.19.1',
+    commands: ['cmd/postgres_exporter'],
+    versionVariables: promVersion('0.19.1'),
+  },
+  redisExporter: {
+    release: '1.88.0',
+    module: 'github.com/oliver006/redis_exporter',
+    moduleVersion: 'v1.88.0',
+    commands: ['.'],
+    versionVariables: ['main.BuildVersion=v1.88.0'],
+  },
+  jaeger: {
+    // Jaeger v2 (built on the OpenTelemetry Collector); its Go module keeps the v1 tag line, and
+    // module v1.76.0 is the v2.13.0 release. Built without the UI bundle (that needs the
+    // jaeger-ui npm build): the query API Grafana and the tests use is the same.
+    release: '2.13.0',
+    module: 'github.com/jaegertracing/jaeger',
+    moduleVersion: 'v1.76.0',
+    commands: ['cmd/jaeger'],
+    versionVariables: ['github.com/jaegertracing/jaeger/internal/version.latestVersion=v2.13.0'],
+  },
+} as const satisfies Record<string, UpstreamProgram>;
+
+export type UpstreamKey = keyof typeof UPSTREAM;
+
 export const IMAGES = {
-  prometheus: 'prom/prometheus:v2.42.0',
-  alertmanager: 'prom/alertmanager:v0.25.0',
-  grafana: 'grafana/grafana:10.4.2',
-  jaeger: 'jaegertracing/all-in-one:1.57.0',
-  postgresExporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.11.1',
+  prometheus: `prom/prometheus:v${UPSTREAM.prometheus.release}`,
+  alertmanager: `prom/alertmanager:v${UPSTREAM.alertmanager.release}`,
+  // Not built here: Grafana is AGPL-licensed and its module is not used in this project's builds,
+  // so no test runs this image (docs/toolchain.md). 12.4 reads the dashboards' schemaVersion 42.
+  grafana: 'grafana/grafana:12.4.0',
+  jaeger: `jaegertracing/jaeger:${UPSTREAM.jaeger.release}`,
+  postgresExporter: `quay.io/prometheuscommunity/postgres-exporter:v${UPSTREAM.postgresExporter.release}`,
   // The -alpine build of the same release: the default one is FROM scratch, with no wget for
   // the docker health check.
-  redisExporter: 'oliver006/redis_exporter:v1.45.0-alpine',
-  nodeExporter: 'prom/node-exporter:v1.5.0',
+  redisExporter: `oliver006/redis_exporter:v${UPSTREAM.redisExporter.release}-alpine`,
+  nodeExporter: `prom/node-exporter:v${UPSTREAM.nodeExporter.release}`,
 } as const;
 
 export type ImageKey = keyof typeof IMAGES;

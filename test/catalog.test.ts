@@ -91,7 +91,7 @@ describe('naming rules', () => {
   });
 });
 
-/** Families seen on the real exporters (Debian's builds of the versions the stack pins). */
+/** Families the pinned exporters expose (scripts/captureExporterFixtures.ts wrote the files from the toolchain builds). */
 function exporterFamilies(): Map<string, { type: string; labels: Set<string> }> {
   const out = new Map<string, { type: string; labels: Set<string> }>();
   const dir = path.join(REPO, 'test/fixtures/exporters');

@@ -1,8 +1,9 @@
 /**
  * The command lines and health endpoints in stacks/recipes.ts, run against the real binaries of
- * the pinned versions (Debian packages, scripts/ensure-tools.sh): each starts with exactly the
+ * the pinned versions (toolchain/build.ts, `npm run tools`): each starts with exactly the
  * recipe's flags (container paths mapped into a temp dir, listening on 127.0.0.1) and answers its
- * readiness and liveness paths with 200. Grafana and Jaeger have no Debian package; not covered.
+ * readiness and liveness paths with 200. Jaeger runs its recipe in the live stack
+ * (live/services/jaeger.ts, on free ports); Grafana is not built here (docs/toolchain.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -106,7 +107,7 @@ describe('recipes run on the real binaries', () => {
     const port = await freePort();
     const args = localArgs(recipe, { '/etc/alertmanager': root, '/alertmanager': path.join(root, 'data') }, port);
     expect(args).toContain('--cluster.listen-address=');
-    const { child, log } = await run('prometheus-alertmanager', args);
+    const { child, log } = await run('alertmanager', args);
     await checkHealth(recipe, port, child, log);
     // With clustering on, Alertmanager waits for gossip to settle and says so.
     expect(log()).not.toMatch(/gossip/i);
@@ -116,7 +117,7 @@ describe('recipes run on the real binaries', () => {
     const recipe = nodeExporterRecipe(c);
     const port = await freePort();
     const args = localArgs(recipe, { '/host/proc': '/proc', '/host/sys': '/sys', '/host/root': '/' }, port);
-    const { child, log } = await run('prometheus-node-exporter', args);
+    const { child, log } = await run('node_exporter', args);
     await checkHealth(recipe, port, child, log);
   });
 
@@ -124,7 +125,7 @@ describe('recipes run on the real binaries', () => {
     const recipe = postgresExporterRecipe(c);
     const port = await freePort();
     const dead = await freePort();
-    const { child, log } = await run('prometheus-postgres-exporter', localArgs(recipe, {}, port), { DATA_SOURCE_NAME: `postgresql://x@127.0.0.1:${dead}/x?sslmode=disable` });
+    const { child, log } = await run('postgres_exporter', localArgs(recipe, {}, port), { DATA_SOURCE_NAME: `postgresql://x@127.0.0.1:${dead}/x?sslmode=disable` });
     await checkHealth(recipe, port, child, log);
   });
 
@@ -134,7 +135,7 @@ describe('recipes run on the real binaries', () => {
     const recipe = redisExporterRecipe(config({ target: 'docker', exporters: { redis: { address: `127.0.0.1:${dead}` } } }, 'dev'), false);
     const env = { ...recipe.env, REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `127.0.0.1:${port}` };
     expect(recipe.env.REDIS_ADDR).toBe(`redis://127.0.0.1:${dead}`);
-    const { child, log } = await run('prometheus-redis-exporter', [...recipe.args], env);
+    const { child, log } = await run('redis_exporter', [...recipe.args], env);
     await checkHealth(recipe, port, child, log);
   });
 });

@@ -1,13 +1,16 @@
 /**
- * Real tools for tests (Debian packages installed by scripts/ensure-tools.sh). A missing tool is a
- * test failure with the fix in the message, never a skip.
+ * Real tools for tests: the pinned toolchain builds (promtool, amtool, prometheus, ..., built by
+ * `npm run tools`) and Debian packages for the rest (redis-server, PostgreSQL). A missing tool is
+ * a test failure with the fix in the message, never a skip.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { COMMANDS, toolPath } from '../toolchain/paths';
 
 export function requireTool(bin: string): string {
+  if (COMMANDS[bin] !== undefined) return toolPath(bin);
   const found = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
   if (found.status !== 0 || !found.stdout.trim()) {
-    throw new Error(`${bin} is not installed; run \`npm run tools\` (apt-get installs the Debian Prometheus packages)`);
+    throw new Error(`${bin} is not installed; run \`bash scripts/ensure-tools.sh\` (apt-get installs the Debian packages)`);
   }
   return found.stdout.trim();
 }

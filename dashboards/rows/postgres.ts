@@ -14,7 +14,7 @@ import { DATABASE, PG_INSTANCE } from '../variables';
 
 const perDatabase = { instance: PG_INSTANCE, datname: DATABASE };
 
-function perDatabaseRate(spec: MetricSpec<string, 'datname' | 'datid' | 'server'>): Query<'datname'> {
+function perDatabaseRate(spec: MetricSpec<string, 'datname' | 'datid'>): Query<'datname'> {
   return sum(rate(series(spec).range('$__rate_interval', perDatabase)), ['datname']);
 }
 

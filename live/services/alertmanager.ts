@@ -1,5 +1,5 @@
 /** Alertmanager with the derived config; clustering off (a single local instance). */
-import { binary } from '../binaries';
+import { toolPath } from '../../toolchain/paths';
 import { LOOPBACK } from '../ports';
 import type { ManagedProcess, Supervisor } from '../processes';
 import { waitHttpReady } from './ready';
@@ -14,7 +14,7 @@ export async function startAlertmanager(supervisor: Supervisor, configFile: stri
   const url = `http://${LOOPBACK}:${port}`;
   const proc = supervisor.start({
     name: 'alertmanager',
-    command: binary('prometheus-alertmanager'),
+    command: toolPath('alertmanager'),
     args: [`--config.file=${configFile}`, `--storage.path=${storageDir}`, `--web.listen-address=${LOOPBACK}:${port}`, '--cluster.listen-address='],
   });
   await waitHttpReady(proc, `${url}/-/ready`);

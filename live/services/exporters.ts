@@ -1,8 +1,8 @@
 /**
- * The three exporters with their packaged defaults (no extra collectors or query files), so the
+ * The three exporters (the pinned builds) with their default flags (no extra collectors or query files), so the
  * live stack sees exactly the series a stock deployment exposes.
  */
-import { binary } from '../binaries';
+import { toolPath } from '../../toolchain/paths';
 import { LOOPBACK } from '../ports';
 import type { ManagedProcess, Supervisor } from '../processes';
 import { waitHttpReady } from './ready';
@@ -15,19 +15,19 @@ export interface ExporterService {
 
 async function startExporter(supervisor: Supervisor, name: string, bin: string, port: number, args: string[], env?: Record<string, string>): Promise<ExporterService> {
   const address = `${LOOPBACK}:${port}`;
-  const proc = supervisor.start({ name, command: binary(bin), args: [`--web.listen-address=${address}`, ...args], env });
+  const proc = supervisor.start({ name, command: toolPath(bin), args: [`--web.listen-address=${address}`, ...args], env });
   await waitHttpReady(proc, `http://${address}/metrics`);
   return { process: proc, port, address };
 }
 
 export function startPostgresExporter(supervisor: Supervisor, port: number, dsn: string): Promise<ExporterService> {
-  return startExporter(supervisor, 'postgres-exporter', 'prometheus-postgres-exporter', port, [], { DATA_SOURCE_NAME: dsn });
+  return startExporter(supervisor, 'postgres-exporter', 'postgres_exporter', port, [], { DATA_SOURCE_NAME: dsn });
 }
 
 export function startRedisExporter(supervisor: Supervisor, port: number, redisUrl: string): Promise<ExporterService> {
-  return startExporter(supervisor, 'redis-exporter', 'prometheus-redis-exporter', port, [`--redis.addr=${redisUrl}`]);
+  return startExporter(supervisor, 'redis-exporter', 'redis_exporter', port, [`--redis.addr=${redisUrl}`]);
 }
 
 export function startNodeExporter(supervisor: Supervisor, port: number): Promise<ExporterService> {
-  return startExporter(supervisor, 'node-exporter', 'prometheus-node-exporter', port, []);
+  return startExporter(supervisor, 'node-exporter', 'node_exporter', port, []);
 }

@@ -2,7 +2,7 @@
  * Prometheus with the derived config and the rendered rules. It can be stopped and started again
  * on the same storage, which the live test uses to prove data survives a restart.
  */
-import { binary } from '../binaries';
+import { toolPath } from '../../toolchain/paths';
 import { LOOPBACK } from '../ports';
 import type { ManagedProcess, Supervisor } from '../processes';
 import { waitHttpReady } from './ready';
@@ -28,7 +28,7 @@ export class PrometheusService {
     if (this.current?.isRunning) throw new Error('prometheus is already running');
     this.current = this.supervisor.start({
       name: 'prometheus',
-      command: binary('prometheus'),
+      command: toolPath('prometheus'),
       args: [
         `--config.file=${this.configFile}`,
         `--storage.tsdb.path=${this.storageDir}`,

@@ -1,0 +1,214 @@
+/**
+ * `npm run tools`: builds every program of stacks/versions.ts UPSTREAM from its Go module at the
+ * pinned version into the cache (toolchain/paths.ts), one program at a time (the machines have two
+ * cores; the Go compiler uses both). A program whose build stamp matches is skipped, so a warm run
+ * takes a second. Static binaries (CGO off), so the same files go into FROM-scratch images.
+ *
+ *   npm run tools                    build whatever is missing or stale
+ *   npm run tools -- prometheus      only the named programs
+ *   npm run tools -- --list          print the pinned programs and where they are
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UPSTREAM, type UpstreamKey, type UpstreamProgram } from '../stacks/versions';
+import { cacheDir, commandName, programDir } from './paths';
+
+const STAMP = 'build.json';
+
+function goVersion(): string {
+  const r = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error('the Go toolchain is not installed (need go >= 1.26 on PATH)');
+  return r.stdout.trim();
+}
+
+/** What a build depends on; a change to any of it rebuilds. */
+function stampOf(p: UpstreamProgram, go: string): string {
+  return `${JSON.stringify({ module: p.module, moduleVersion: p.moduleVersion, commands: p.commands, tags: p.tags ?? [], versionVariables: p.versionVariables ?? [], placeholderAssets: p.placeholderAssets ?? [], go }, null, 2)}\n`;
+}
+
+function isCurrent(key: UpstreamKey, stamp: string): boolean {
+  const dir = programDir(key);
+  try {
+    if (fs.readFileSync(path.join(dir, STAMP), 'utf8') !== stamp) return false;
+  } catch {
+    return false;
+  }
+  return UPSTREAM[key].commands.every((c) => fs.existsSync(path.join(dir, 'bin', commandName(key, c))));
+}
+
+export function goEnv(): NodeJS.ProcessEnv {
+  const cache = cacheDir();
+  return {
+    ...process.env,
+    GOMODCACHE: path.join(cache, 'go', 'mod'),
+    GOCACHE: path.join(cache, 'go', 'build'),
+    GOFLAGS: '-mod=mod',
+    GOTOOLCHAIN: 'local',
+    CGO_ENABLED: '0',
+  };
+}
+
+function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, label: string): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (b: Buffer) => {
+      output = (output + b.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const beat = setInterval(() => log(`${label}: still building (${Math.round((Date.now() - started) / 1000)} s)`), 60_000);
+    child.on('error', (e) => {
+      clearInterval(beat);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearInterval(beat);
+      if (code === 0) resolve();
+      else reject(new Error(`${label}: \`${cmd} ${args.join(' ')}\` failed with exit code ${code}:\n${output.trim().split('\n').slice(-30).join('\n')}`));
+    });
+  });
+}
+
+function log(line: string): void {
+  process.stdout.write(`[tools] ${line}\n`);
+}
+
+/** Where the module's source is (downloaded from the module proxy) and the replace directives of its go.mod. */
+function downloadModule(p: UpstreamProgram, label: string): { dir: string; replaces: string[] } {
+  const r = spawnSync('go', ['mod', 'download', '-json', `${p.module}@${p.moduleVersion}`], { env: goEnv(), encoding: 'utf8', cwd: cacheDir() });
+  if (r.status !== 0) throw new Error(`${label}: cannot download ${p.module}@${p.moduleVersion} from the Go module proxy:\n${(r.stdout + r.stderr).trim().split('\n').slice(-5).join('\n')}`);
+  const info = JSON.parse(r.stdout) as { Dir: string; GoMod: string };
+  const replaces: string[] = [];
+  let block = false;
+  for (const raw of fs.readFileSync(info.GoMod, 'utf8').split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (block) {
+      if (line === ')') block = false;
+      else if (line.includes('=>')) replaces.push(line);
+    } else if (line === 'replace (') block = true;
+    else if (line.startsWith('replace ')) replaces.push(line.slice('replace '.length).trim());
+  }
+  for (const rep of replaces) {
+    const target = rep.split('=>')[1].trim();
+    if (target.startsWith('.') || target.startsWith('/')) throw new Error(`${label}: its go.mod replaces a module with a local directory (${rep}); map it to a published module version in toolchain/build.ts`);
+  }
+  return { dir: info.Dir, replaces };
+}
+
+function wrapperGoMod(key: UpstreamKey, p: UpstreamProgram, replaces: readonly string[]): string {
+  return [`module observatory.local/toolchain/${key}`, '', 'go 1.26', '', `require ${p.module} ${p.moduleVersion}`, '', 'replace (', ...replaces.map((r) => `\t${r}`), ')', ''].join('\n');
+}
+
+/** Makes root and every existing directory on the way to root/rel writable (the module cache's are not). */
+function makeWritable(root: string, rel: string): void {
+  let d = root;
+  fs.chmodSync(d, 0o755);
+  for (const part of rel.split('/')) {
+    d = path.join(d, part);
+    if (!fs.existsSync(d)) return;
+    fs.chmodSync(d, 0o755);
+  }
+}
+
+/** The page a UI bundle that is not built here is replaced with. */
+function placeholderPage(key: UpstreamKey, p: UpstreamProgram): string {
+  return `<!doctype html><title>${key} ${p.release}</title><p>Observatory's build of ${key} ${p.release}: its web UI bundle needs a JavaScript build that is not part of this toolchain. The HTTP API is complete.</p>\n`;
+}
+
+async function build(key: UpstreamKey, go: string): Promise<void> {
+  const p: UpstreamProgram = UPSTREAM[key];
+  const stamp = stampOf(p, go);
+  const label = `${key} ${p.release}`;
+  if (isCurrent(key, stamp)) {
+    log(`${label}: up to date`);
+    return;
+  }
+  const dir = programDir(key);
+  const staging = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(path.join(staging, 'bin'), { recursive: true });
+  const ldflags = ['-s', '-w', ...(p.versionVariables ?? []).flatMap((v) => ['-X', v])].join(' ');
+  const flags = ['-trimpath', `-ldflags=${ldflags}`, ...(p.tags && p.tags.length > 0 ? [`-tags=${p.tags.join(',')}`] : [])];
+  const packagePaths = p.commands.map((c) => (c === '.' ? p.module : `${p.module}/${c}`));
+  log(`${label}: building ${p.commands.map((c) => commandName(key, c)).join(', ')} from ${p.module}@${p.moduleVersion}`);
+  const started = Date.now();
+  try {
+    const env = goEnv();
+    const { dir: source, replaces } = downloadModule(p, label);
+    const placeholders = p.placeholderAssets ?? [];
+    // Always through a small wrapper module that requires the program's module at its version and
+    // carries the replace directives of its go.mod: `go install m@v` refuses modules with replaces
+    // (Jaeger), and asks the proxy for the module's version list, which it does not serve for
+    // every module. A UI bundle the module embeds but does not ship is stood in for by a
+    // placeholder page, in a copy of its source.
+    const wrapper = path.join(staging, 'wrapper');
+    fs.mkdirSync(wrapper);
+    const own = [...replaces];
+    if (replaces.length > 0) log(`${label}: carrying the ${replaces.length} replace directive(s) of its go.mod`);
+    if (placeholders.length > 0) {
+      log(`${label}: the module embeds UI bundles it does not ship (${placeholders.join(', ')}); building with a placeholder page`);
+      const copy = path.join(wrapper, 'src');
+      fs.cpSync(source, copy, { recursive: true });
+      for (const asset of placeholders) {
+        const parent = path.join(copy, path.dirname(asset));
+        makeWritable(copy, path.dirname(asset));
+        fs.mkdirSync(parent, { recursive: true });
+        fs.writeFileSync(path.join(copy, asset), placeholderPage(key, p));
+      }
+      own.push(`${p.module} => ./src`);
+    }
+    fs.writeFileSync(path.join(wrapper, 'go.mod'), wrapperGoMod(key, p, own));
+    await run('go', ['build', ...flags, '-o', path.join(staging, 'bin') + path.sep, ...packagePaths], env, wrapper, label);
+    fs.rmSync(wrapper, { recursive: true, force: true });
+    fs.writeFileSync(path.join(staging, STAMP), stamp);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(staging, dir);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  log(`${label}: built in ${Math.round((Date.now() - started) / 1000)} s -> ${path.join(dir, 'bin')}`);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { list: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  const keys = Object.keys(UPSTREAM) as UpstreamKey[];
+  if (values.help) {
+    process.stdout.write(`usage: npm run tools -- [--list] [program ...]\n\nBuilds the pinned programs (${keys.join(', ')}) into ${cacheDir()} (OBSERVATORY_CACHE).\n`);
+    return 0;
+  }
+  const unknown = positionals.filter((k) => !(keys as string[]).includes(k));
+  if (unknown.length > 0) {
+    process.stderr.write(`tools: unknown program ${unknown.join(', ')} (have: ${keys.join(', ')})\n`);
+    return 2;
+  }
+  const wanted = positionals.length > 0 ? (positionals as UpstreamKey[]) : keys;
+  if (values.list) {
+    for (const k of wanted) process.stdout.write(`${k}\t${UPSTREAM[k].release}\t${UPSTREAM[k].module}@${UPSTREAM[k].moduleVersion}\t${programDir(k)}/bin\n`);
+    return 0;
+  }
+  const go = goVersion();
+  const started = Date.now();
+  fs.mkdirSync(cacheDir(), { recursive: true });
+  log(`cache ${cacheDir()} (${go})`);
+  for (const k of wanted) await build(k, go);
+  log(`all ${wanted.length} programs ready in ${Math.round((Date.now() - started) / 1000)} s`);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`tools: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

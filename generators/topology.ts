@@ -75,3 +75,44 @@ export function internalEndpoints(config: StackConfig): Endpoints {
     otlpGrpc: `http://${hostOf(config, 'jaeger')}:${PORTS.otlpGrpc}`,
   };
 }
+
+/** The stack outputs (`pulumi stack output`): where a person or an app outside the stack reaches each service. */
+export interface StackEndpoints {
+  readonly grafanaUrl: string;
+  readonly prometheusUrl: string;
+  readonly alertmanagerUrl: string;
+  readonly jaegerUiUrl: string;
+  /** OTLP over HTTP; what apps' OTEL_EXPORTER_OTLP_ENDPOINT points at. */
+  readonly otlpHttpEndpoint: string;
+  readonly otlpGrpcEndpoint: string;
+}
+
+/**
+ * Kubernetes: the in-cluster URLs, Grafana at its public root URL. Docker: the ports published on
+ * the host. Prometheus and Alertmanager take theirs as --web.external-url, so the links in alerts
+ * and notifications open where a person can reach them, not at a container's host name.
+ */
+export function stackEndpoints(config: StackConfig): StackEndpoints {
+  if (config.target === 'kubernetes') {
+    const e = internalEndpoints(config);
+    return {
+      grafanaUrl: config.grafana.rootUrl,
+      prometheusUrl: e.prometheus,
+      alertmanagerUrl: e.alertmanager,
+      jaegerUiUrl: e.jaegerQuery,
+      otlpHttpEndpoint: e.otlpHttp,
+      otlpGrpcEndpoint: e.otlpGrpc,
+    };
+  }
+  const host = config.docker.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.docker.bindAddress;
+  const url = (port: number) => `http://${host}:${port}`;
+  const p = config.docker.ports;
+  return {
+    grafanaUrl: url(p.grafana),
+    prometheusUrl: url(p.prometheus),
+    alertmanagerUrl: url(p.alertmanager),
+    jaegerUiUrl: url(p.jaegerUi),
+    otlpHttpEndpoint: url(p.otlpHttp),
+    otlpGrpcEndpoint: url(p.otlpGrpc),
+  };
+}

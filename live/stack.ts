@@ -24,6 +24,7 @@ import { Supervisor, onInterrupt } from './processes';
 import { AlertmanagerClient, PromClient } from './promClient';
 import { deriveLivePrometheusConfig } from './prometheusConfig';
 import { startAlertmanager, type AlertmanagerService } from './services/alertmanager';
+import { startJaeger, type JaegerService } from './services/jaeger';
 import { setFaults, startDemoApps, type AppReplica } from './services/demoApps';
 import { startNodeExporter, startPostgresExporter, startRedisExporter, type ExporterService } from './services/exporters';
 import { startPostgres, type PostgresService } from './services/postgres';
@@ -73,6 +74,8 @@ export interface LiveStack {
   readonly redis: RedisService;
   readonly exporters: { readonly postgres: ExporterService; readonly redis: ExporterService; readonly node: ExporterService };
   readonly apps: readonly AppReplica[];
+  /** The pinned Jaeger v2 the apps export their spans to. */
+  readonly jaeger: JaegerService;
   readonly supervisor: Supervisor;
   /** URLs a person opens: Prometheus, Alertmanager, each app replica, the webhook receiver. */
   readonly urls: Readonly<Record<string, string>>;
@@ -155,11 +158,12 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     await receiver.start(ports.webhook);
     await smtp.start(ports.smtp);
 
-    log('starting postgres, redis, node_exporter');
-    const [postgres, redis, nodeExporter] = await Promise.all([
+    log('starting postgres, redis, node_exporter, jaeger');
+    const [postgres, redis, nodeExporter, jaeger] = await Promise.all([
       startPostgres(supervisor, dir, ports.postgres),
       startRedis(supervisor, dir, ports.redis),
       startNodeExporter(supervisor, ports.nodeExporter),
+      startJaeger(supervisor, config),
     ]);
     log('starting exporters and app replicas');
     const [postgresExporter, redisExporter, apps] = await Promise.all([
@@ -168,7 +172,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       startDemoApps(
         supervisor,
         replicaSpecs.map((r, i) => ({ app: r.app, index: r.index, port: ports[`app${i}`] })),
-        { databaseUrl: postgres.dsn(), redisUrl: redis.url, otlpEndpoint: receiver.url },
+        { databaseUrl: postgres.dsn(), redisUrl: redis.url, otlpEndpoint: jaeger.otlpHttpUrl },
       ),
     ]);
 
@@ -225,6 +229,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       prometheus: prometheus.url,
       alertmanager: alertmanager.url,
       'webhook receiver': receiver.url,
+      'jaeger query API': jaeger.queryUrl,
     };
     for (const a of apps) urls[`${a.app}-${a.index}`] = a.url;
     return {
@@ -240,6 +245,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       redis,
       exporters: { postgres: postgresExporter, redis: redisExporter, node: nodeExporter },
       apps,
+      jaeger,
       supervisor,
       urls,
       setFaults: (faults) => setFaults(apps, faults),

@@ -1,8 +1,8 @@
 /**
  * Stands in for Slack, PagerDuty, the dead man's switch and any other webhook: one local HTTP
  * server that records every notification Alertmanager sends, keyed by the receiver and integration
- * encoded in the URL path (see receiverPath), and answers the way each service does. It also takes
- * OTLP/HTTP trace exports on /v1/traces, so the demo app's tracing is seen end to end.
+ * encoded in the URL path (see receiverPath), and answers the way each service does. (Traces go to
+ * the real Jaeger, live/services/jaeger.ts.)
  */
 import * as http from 'node:http';
 import { LOOPBACK } from './ports';
@@ -20,12 +20,6 @@ export interface Notification {
   readonly text: string;
 }
 
-export interface TraceExport {
-  readonly receivedAt: number;
-  readonly serviceNames: readonly string[];
-  readonly spans: number;
-}
-
 const PREFIX = '/receivers/';
 
 /** Path a receiver's integration posts to: /receivers/<receiver>/<integration>/<index>. */
@@ -40,25 +34,6 @@ export function parseReceiverPath(path: string): { receiver: string; integration
   return { receiver: decodeURIComponent(parts[0]), integration: decodeURIComponent(parts[1]), index: Number(parts[2]) };
 }
 
-interface OtlpAttribute {
-  key?: string;
-  value?: { stringValue?: string };
-}
-interface OtlpTraces {
-  resourceSpans?: { resource?: { attributes?: OtlpAttribute[] }; scopeSpans?: { spans?: unknown[] }[] }[];
-}
-
-/** service.name values and span count of an OTLP/JSON trace export. */
-export function summariseTraces(body: OtlpTraces): { serviceNames: string[]; spans: number } {
-  const names = new Set<string>();
-  let spans = 0;
-  for (const rs of body.resourceSpans ?? []) {
-    for (const a of rs.resource?.attributes ?? []) if (a.key === 'service.name' && a.value?.stringValue) names.add(a.value.stringValue);
-    for (const ss of rs.scopeSpans ?? []) spans += ss.spans?.length ?? 0;
-  }
-  return { serviceNames: [...names].sort(), spans };
-}
-
 /** Every alert name a notification is about: labels in a webhook payload, else names in the text. */
 export function alertNamesIn(n: Notification, known: readonly string[]): string[] {
   const alerts = (n.body as { alerts?: { labels?: Record<string, string> }[] } | undefined)?.alerts;
@@ -70,7 +45,6 @@ export function alertNamesIn(n: Notification, known: readonly string[]): string[
 
 export class WebhookReceiver {
   private readonly received: Notification[] = [];
-  private readonly traces: TraceExport[] = [];
   private readonly unexpected: string[] = [];
   private server: http.Server | undefined;
   url = '';
@@ -97,11 +71,6 @@ export class WebhookReceiver {
     } catch {
       body = undefined;
     }
-    if (req.method === 'POST' && path === '/v1/traces') {
-      this.traces.push({ receivedAt: now, ...summariseTraces((body ?? {}) as OtlpTraces) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      return;
-    }
     const target = req.method === 'POST' ? parseReceiverPath(path) : undefined;
     if (!target) {
       this.unexpected.push(`${req.method} ${path}`);
@@ -124,10 +93,6 @@ export class WebhookReceiver {
 
   get notifications(): readonly Notification[] {
     return this.received;
-  }
-
-  get traceExports(): readonly TraceExport[] {
-    return this.traces;
   }
 
   /** Requests that matched no receiver path: a misrouted integration. */

@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ObservatoryError } from '../catalog/errors';
 import type { Artifact } from '../generators/artifact';
 import { renderStack } from '../generators/renderStack';
-import { SERVICE_NAMES, appReplicaHosts, internalEndpoints } from '../generators/topology';
+import { SERVICE_NAMES, appReplicaHosts } from '../generators/topology';
 import { assertNoPlaceholders, checkArtifacts, routeOf } from './artifacts';
 import type { StackConfig } from './config/schema';
 import type { SecretKey } from './config/secrets';
@@ -26,16 +26,7 @@ export interface PreparedStack {
   readonly secrets: StackSecrets;
 }
 
-/** The stack outputs (`pulumi stack output`). */
-export interface StackEndpoints {
-  readonly grafanaUrl: string;
-  readonly prometheusUrl: string;
-  readonly alertmanagerUrl: string;
-  readonly jaegerUiUrl: string;
-  /** OTLP over HTTP; what apps' OTEL_EXPORTER_OTLP_ENDPOINT points at. */
-  readonly otlpHttpEndpoint: string;
-  readonly otlpGrpcEndpoint: string;
-}
+export type { StackEndpoints } from '../generators/topology';
 
 function missingSecret(config: StackConfig, key: SecretKey): ObservatoryError {
   return new ObservatoryError(`stack ${config.stack}: observatory:${key}`, `secret is missing; set it with \`pulumi config set --secret observatory:${key} <value>\``);
@@ -98,32 +89,4 @@ export function prepareStack(config: StackConfig, secrets: StackSecrets): Prepar
     }),
   );
   return { config, artifacts, secretArtifacts, secrets };
-}
-
-/** In-cluster URLs; Grafana at its public root URL. */
-export function kubernetesEndpoints(config: StackConfig): StackEndpoints {
-  const e = internalEndpoints(config);
-  return {
-    grafanaUrl: config.grafana.rootUrl,
-    prometheusUrl: e.prometheus,
-    alertmanagerUrl: e.alertmanager,
-    jaegerUiUrl: e.jaegerQuery,
-    otlpHttpEndpoint: e.otlpHttp,
-    otlpGrpcEndpoint: e.otlpGrpc,
-  };
-}
-
-/** URLs on the Docker host, where the ports are published. */
-export function dockerEndpoints(config: StackConfig): StackEndpoints {
-  const host = config.docker.bindAddress === '0.0.0.0' ? '127.0.0.1' : config.docker.bindAddress;
-  const url = (port: number) => `http://${host}:${port}`;
-  const p = config.docker.ports;
-  return {
-    grafanaUrl: url(p.grafana),
-    prometheusUrl: url(p.prometheus),
-    alertmanagerUrl: url(p.alertmanager),
-    jaegerUiUrl: url(p.jaegerUi),
-    otlpHttpEndpoint: url(p.otlpHttp),
-    otlpGrpcEndpoint: url(p.otlpGrpc),
-  };
 }

@@ -6,7 +6,7 @@
  * Exporters run with their default flags (plus host paths for node_exporter): those are the
  * settings the catalog's metric names were checked against (test/fixtures/exporters/).
  */
-import { PORTS, SERVICE_NAMES, internalEndpoints } from '../generators/topology';
+import { PORTS, SERVICE_NAMES, internalEndpoints, stackEndpoints } from '../generators/topology';
 import type { AppConfig, StackConfig } from './config/schema';
 import type { SecretKey } from './config/secrets';
 import { ALERTMANAGER_CONFIG_FILE, ALERTMANAGER_DATA_DIR, PROMETHEUS_CONFIG_FILE, PROMETHEUS_DATA_DIR } from './paths';
@@ -57,8 +57,9 @@ export const IMAGE_USERS: Record<InfraService, number> = {
   nodeExporter: 65534,
 };
 
-/** Jaeger's admin server: health check on `/`. */
-export const JAEGER_ADMIN_PORT = 14269;
+/** Jaeger v2's healthcheckv2 extension: `/status` answers 200 once every pipeline runs. */
+export const JAEGER_HEALTH_PORT = 13133;
+export const JAEGER_HEALTH_PATH = '/status';
 
 /** Where node_exporter sees the host's file systems (host paths mounted read-only). */
 export const NODE_EXPORTER_HOST_PATHS = { proc: '/host/proc', sys: '/host/sys', root: '/host/root' } as const;
@@ -82,6 +83,11 @@ export function prometheusRecipe(config: StackConfig): ContainerRecipe {
       `--storage.tsdb.retention.time=${config.retention.time}`,
       `--storage.tsdb.retention.size=${config.retention.size}`,
       `--web.listen-address=:${port}`,
+      `--web.external-url=${stackEndpoints(config).prometheusUrl}`,
+      // Re-read prometheus.yml and the rule files when their content changes (a ConfigMap
+      // update, a replaced file): rule changes apply without a restart.
+      '--enable-feature=auto-reload-config',
+      '--config.auto-reload-interval=30s',
     ],
     env: {},
     secretEnv: {},
@@ -98,6 +104,7 @@ export function alertmanagerRecipe(config: StackConfig): ContainerRecipe {
       `--config.file=${ALERTMANAGER_CONFIG_FILE}`,
       `--storage.path=${ALERTMANAGER_DATA_DIR}`,
       `--web.listen-address=:${port}`,
+      `--web.external-url=${stackEndpoints(config).alertmanagerUrl}`,
       // One replica: an empty cluster address turns off gossip (and its port 9094).
       '--cluster.listen-address=',
     ],
@@ -138,24 +145,20 @@ export function grafanaRecipe(config: StackConfig): ContainerRecipe {
 export function jaegerRecipe(config: StackConfig): ContainerRecipe {
   return {
     ...base(config, 'jaeger'),
-    args: [
-      `--memory.max-traces=${JAEGER_MAX_TRACES[config.environment]}`,
-      // Listen on every interface explicitly; other containers and pods send spans here.
-      `--collector.otlp.grpc.host-port=:${PORTS.otlpGrpc}`,
-      `--collector.otlp.http.host-port=:${PORTS.otlpHttp}`,
-      `--query.http-server.host-port=:${PORTS.jaegerQuery}`,
-      `--admin.http.host-port=:${JAEGER_ADMIN_PORT}`,
-    ],
-    env: { COLLECTOR_OTLP_ENABLED: 'true' },
+    // Jaeger v2's built-in all-in-one configuration (OTLP receivers on 4317/4318, the query API
+    // and UI on 16686, in-memory storage), with the trace bound set per environment.
+    args: [`--set=extensions::jaeger_storage::backends::some_storage::memory::max_traces=${JAEGER_MAX_TRACES[config.environment]}`],
+    // Listen on every interface; other containers and pods send spans here.
+    env: { JAEGER_LISTEN_HOST: '0.0.0.0' },
     secretEnv: {},
     ports: [
       { name: 'query', port: PORTS.jaegerQuery },
       { name: 'otlp-grpc', port: PORTS.otlpGrpc },
       { name: 'otlp-http', port: PORTS.otlpHttp },
-      { name: 'admin', port: JAEGER_ADMIN_PORT },
+      { name: 'admin', port: JAEGER_HEALTH_PORT },
     ],
-    liveness: { path: '/', port: JAEGER_ADMIN_PORT },
-    readiness: { path: '/', port: JAEGER_ADMIN_PORT },
+    liveness: { path: JAEGER_HEALTH_PATH, port: JAEGER_HEALTH_PORT },
+    readiness: { path: JAEGER_HEALTH_PATH, port: JAEGER_HEALTH_PORT },
     readOnlyRootFilesystem: false,
   };
 }
@@ -218,8 +221,10 @@ export function appRecipe(config: StackConfig, app: AppConfig): ContainerRecipe 
     args: [],
     env: {
       ...app.env,
-      // The instrumentation helper exports OTLP over HTTP (instrumentation/tracing.ts).
+      // The instrumentation helper exports OTLP over HTTP (instrumentation/tracing.ts); the
+      // protocol is explicit because SDKs of other languages default to gRPC on this variable.
       OTEL_EXPORTER_OTLP_ENDPOINT: internalEndpoints(config).otlpHttp,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       // An explicit service name in the app's env wins (the instrumentation does the same).
       OTEL_SERVICE_NAME: app.env.OTEL_SERVICE_NAME ?? app.name,
     },

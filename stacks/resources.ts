@@ -34,7 +34,7 @@ export const INFRA_RESOURCES: Record<Environment, Record<InfraService, Resources
 };
 
 /**
- * Jaeger all-in-one keeps traces in memory; this bounds how many (oldest dropped first) so it
+ * Jaeger (all-in-one configuration, memory storage) keeps traces in memory; this bounds how many (oldest dropped first) so it
  * stays inside its memory limit. About 10 KiB per trace is a safe planning figure.
  */
 export const JAEGER_MAX_TRACES: Record<Environment, number> = { dev: 20_000, staging: 50_000, prod: 100_000 };

@@ -24,6 +24,11 @@ describe('stack config defaults', () => {
     expect(c.requiredSecrets).toEqual(['grafanaAdminPassword', 'postgresDsn', 'slackWebhookUrl', 'pagerdutyRoutingKey', 'deadMansSwitchUrl']);
   });
 
+  it('binds docker ports to 127.0.0.1 when the stack says localhost (older engines bind every interface for it)', () => {
+    expect(config({ target: 'docker', docker: { bindAddress: 'localhost' } }, 'dev').docker.bindAddress).toBe('127.0.0.1');
+    expect(config({ target: 'docker', docker: { bindAddress: '0.0.0.0' } }, 'dev').docker.bindAddress).toBe('0.0.0.0');
+  });
+
   it('takes retention defaults from the environment and lets the stack override thresholds', () => {
     expect(config({}, 'dev').retention).toEqual({ time: '2d', size: '2GB' });
     expect(config({ environment: 'staging' }, 'feature-x').retention.time).toBe('7d');
@@ -53,7 +58,8 @@ describe('bad stack config gets one clear error naming stack and key', () => {
     ['unknown threshold', { alerts: { thresholds: { latencyP50: 1 } } }, 'stack prod: observatory:alerts.thresholds.latencyP50: unknown key (check the spelling; see stacks/config/schema.ts)'],
     ['SLO latency not a bucket bound', { slo: { latencyThresholdSeconds: 0.4 } }, 'stack prod: observatory:slo.latencyThresholdSeconds: (0.4) must be a bucket bound of http_request_duration_seconds (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10)'],
     ['duplicate app names', { apps: [app, app] }, 'stack prod: observatory:apps[1].name: "api" is used by two apps'],
-    ['OTLP endpoint set by hand', withApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x' } }), 'stack prod: observatory:apps[0].env.OTEL_EXPORTER_OTLP_ENDPOINT: is set by the stack to its Jaeger endpoint; remove it'],
+    ['OTLP endpoint set by hand', withApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x' } }), 'stack prod: observatory:apps[0].env.OTEL_EXPORTER_OTLP_ENDPOINT: is set by the stack (OTLP over HTTP to its Jaeger); remove it'],
+    ['OTLP protocol set by hand', withApp({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }), 'stack prod: observatory:apps[0].env.OTEL_EXPORTER_OTLP_PROTOCOL: is set by the stack (OTLP over HTTP to its Jaeger); remove it'],
     ['minAvailable above min replicas', withApp({ minAvailable: 3 }), 'stack prod: observatory:apps[0].minAvailable: (3) must be <= replicas.min (2) or no pod could ever be evicted'],
     ['resources not a quantity', withApp({ resources: { limits: { memory: '512 megs' } } }), 'stack prod: observatory:apps[0].resources.limits.memory: must be a Kubernetes quantity such as 250m, 128Mi or 1Gi'],
     ['slack channel without #', { receivers: { slack: { channel: 'alerts' } } }, 'stack prod: observatory:receivers.slack.channel: must be a channel like #alerts'],

@@ -9,7 +9,7 @@ import { Supervisor } from '../live/processes';
 import { systemUser } from '../live/services/postgres';
 import { decodeQuotedPrintable, receiverOf } from '../live/smtpSink';
 import { requestCycle } from '../live/traffic';
-import { WebhookReceiver, alertNamesIn, parseReceiverPath, receiverPath, summariseTraces } from '../live/webhookReceiver';
+import { WebhookReceiver, alertNamesIn, parseReceiverPath, receiverPath } from '../live/webhookReceiver';
 import { cleanedTempDir } from './helpers';
 
 /** Scratch directories, removed after this file's tests. */
@@ -83,11 +83,8 @@ describe('WebhookReceiver', () => {
       expect(pd.status).toBe(202);
       const slack = await fetch(`${r.url}${receiverPath('team', 'slack', 1)}`, { method: 'POST', body: JSON.stringify({ text: '[FIRING:1] RedisDown' }) });
       expect(await slack.text()).toBe('ok');
-      const traces = await fetch(`${r.url}/v1/traces`, { method: 'POST', body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'shop-api' } }] }, scopeSpans: [{ spans: [{}, {}] }] }] }) });
-      expect(traces.status).toBe(200);
       expect((await fetch(`${r.url}/elsewhere`, { method: 'POST' })).status).toBe(404);
       expect(r.notifications.map((n) => `${n.receiver}/${n.integration}/${n.index}`)).toEqual(['oncall pager/pagerduty/0', 'team/slack/1']);
-      expect(r.traceExports.map((t) => ({ names: t.serviceNames, spans: t.spans }))).toEqual([{ names: ['shop-api'], spans: 2 }]);
       expect(r.unexpectedRequests).toEqual(['POST /elsewhere']);
     } finally {
       await r.stop();
@@ -102,7 +99,6 @@ describe('WebhookReceiver', () => {
     expect(alertNamesIn(slack, ['RedisDown', 'Redis', 'Watchdog'])).toEqual(['RedisDown']);
     expect(parseReceiverPath('/receivers/a%20b/slack/2')).toEqual({ receiver: 'a b', integration: 'slack', index: 2 });
     expect(parseReceiverPath('/receivers/a/slack')).toBeUndefined();
-    expect(summariseTraces({})).toEqual({ serviceNames: [], spans: 0 });
   });
 });
 

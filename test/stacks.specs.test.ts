@@ -20,7 +20,7 @@ import { CONFIGMAP_MAX_BYTES, buildVolumeData } from '../stacks/kubernetes/volum
 import { prepareStack } from '../stacks/monitoringStack';
 import { GRAFANA_DASHBOARDS_DIR, UNSHIPPED_PREFIXES } from '../stacks/paths';
 import { cpuString, memoryMiB } from '../stacks/quantity';
-import { appRecipe, grafanaRecipe, jaegerRecipe, prometheusRecipe } from '../stacks/recipes';
+import { alertmanagerRecipe, appRecipe, grafanaRecipe, jaegerRecipe, prometheusRecipe } from '../stacks/recipes';
 import { config, errorOf } from './helpers';
 import type { DaemonSet, Deployment, DockerContainer, Hpa, Pdb, Service } from './pulumiViews';
 
@@ -254,9 +254,18 @@ describe('kubernetes builders', () => {
   });
 
   it('recipes: Jaeger exposes OTLP gRPC, OTLP HTTP and the query UI; Prometheus probes its own health endpoints', () => {
-    expect(jaegerRecipe(c).ports.map((p) => p.port)).toEqual([PORTS.jaegerQuery, PORTS.otlpGrpc, PORTS.otlpHttp, 14269]);
+    expect(jaegerRecipe(c).ports.map((p) => p.port)).toEqual([PORTS.jaegerQuery, PORTS.otlpGrpc, PORTS.otlpHttp, 13133]);
     expect([prometheusRecipe(c).readiness.path, prometheusRecipe(c).liveness.path]).toEqual(['/-/ready', '/-/healthy']);
     expect(appRecipe(c, app).env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger.observatory.svc:4318');
+    expect(appRecipe(c, app).env.OTEL_EXPORTER_OTLP_PROTOCOL).toBe('http/protobuf');
+  });
+
+  it('recipes: alert links point where a person reaches Prometheus and Alertmanager, not at a pod or container name', () => {
+    const dev = config({ target: 'docker', docker: { ports: { prometheus: 19090, alertmanager: 19093 } } }, 'dev');
+    expect(prometheusRecipe(dev).args).toContain('--web.external-url=http://127.0.0.1:19090');
+    expect(alertmanagerRecipe(dev).args).toContain('--web.external-url=http://127.0.0.1:19093');
+    expect(prometheusRecipe(c).args).toContain('--web.external-url=http://prometheus.observatory.svc:9090');
+    expect(prometheusRecipe(c).args).toContain('--enable-feature=auto-reload-config');
   });
 });
 

@@ -84,8 +84,8 @@ const appSchema = z
     if (app.minAvailable > app.replicas.min) {
       ctx.addIssue({ code: 'custom', path: ['minAvailable'], message: `(${app.minAvailable}) must be <= replicas.min (${app.replicas.min}) or no pod could ever be evicted` });
     }
-    if (app.env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['env', 'OTEL_EXPORTER_OTLP_ENDPOINT'], message: 'is set by the stack to its Jaeger endpoint; remove it' });
+    for (const key of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL'] as const) {
+      if (app.env[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['env', key], message: 'is set by the stack (OTLP over HTTP to its Jaeger); remove it' });
     }
   });
 
@@ -183,8 +183,14 @@ const rawSchema = z
     /** Host ports on docker, published on 127.0.0.1 by default. */
     docker: z
       .object({
-        /** Default: 127.0.0.1. Set 0.0.0.0 only behind a firewall. */
-        bindAddress: z.union([z.ipv4(), z.literal('localhost')]).default('127.0.0.1'),
+        /**
+         * Default: 127.0.0.1. Set 0.0.0.0 only behind a firewall. `localhost` is written as
+         * 127.0.0.1: older Docker engines resolve it to every interface.
+         */
+        bindAddress: z
+          .union([z.ipv4(), z.literal('localhost')])
+          .default('127.0.0.1')
+          .transform((a) => (a === 'localhost' ? '127.0.0.1' : a)),
         ports: z
           .object({
             grafana: z.number().int().min(1).max(65535).default(3000),

@@ -1,4 +1,4 @@
-/** Jaeger all-in-one on docker: OTLP (gRPC, HTTP) and the UI published on the host for local apps. */
+/** Jaeger v2 on docker: OTLP (gRPC, HTTP) and the UI published on the host for local apps. */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from '../config/schema';

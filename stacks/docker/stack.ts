@@ -5,7 +5,8 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { ObservatoryError } from '../../catalog/errors';
-import { dockerEndpoints, requireSecretValue, type PreparedStack, type StackEndpoints } from '../monitoringStack';
+import { stackEndpoints, type StackEndpoints } from '../../generators/topology';
+import { requireSecretValue, type PreparedStack } from '../monitoringStack';
 import { Alertmanager } from './alertmanager';
 import { Application } from './application';
 import { checkDockerResources, dockerName } from './container';
@@ -46,7 +47,7 @@ export class DockerMonitoringStack extends pulumi.ComponentResource {
     if (config.exporters.node.enabled) new NodeExporter(`${name}-node-exporter`, { config, network }, parent);
     for (const app of config.apps) new Application(`${name}-app-${app.name}`, { config, network, app }, parent);
 
-    this.endpoints = dockerEndpoints(config);
+    this.endpoints = stackEndpoints(config);
     this.registerOutputs({ ...this.endpoints });
   }
 }

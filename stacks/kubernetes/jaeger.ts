@@ -1,6 +1,6 @@
 /**
- * Jaeger all-in-one on kubernetes: OTLP gRPC and HTTP receivers for the apps, the query UI for
- * Grafana. Traces live in memory (bounded by --memory.max-traces), so one replica.
+ * Jaeger v2 (all-in-one configuration) on kubernetes: OTLP gRPC and HTTP receivers for the apps, the query UI for
+ * Grafana. Traces live in memory (bounded by JAEGER_MAX_TRACES), so one replica.
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';

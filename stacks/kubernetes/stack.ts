@@ -6,7 +6,8 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { ObservatoryError } from '../../catalog/errors';
-import { kubernetesEndpoints, requireSecretValue, type PreparedStack, type StackEndpoints } from '../monitoringStack';
+import { stackEndpoints, type StackEndpoints } from '../../generators/topology';
+import { requireSecretValue, type PreparedStack } from '../monitoringStack';
 import { Alertmanager, planAlertmanager } from './alertmanager';
 import { Application } from './application';
 import { Grafana, planGrafana } from './grafana';
@@ -49,7 +50,7 @@ export class KubernetesMonitoringStack extends pulumi.ComponentResource {
     if (config.exporters.node.enabled) new NodeExporter(`${name}-node-exporter`, { config, namespace }, parent);
     for (const app of config.apps) new Application(`${name}-app-${app.name}`, { config, app, namespace }, parent);
 
-    this.endpoints = kubernetesEndpoints(config);
+    this.endpoints = stackEndpoints(config);
     this.registerOutputs({ ...this.endpoints });
   }
 }

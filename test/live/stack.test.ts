@@ -17,6 +17,9 @@ import { dashboardUid, panelQueries } from '../../live/grafanaQueries';
 import { deliveriesOf, receiversOf, type Delivery, type ReceiverSummary } from '../../live/notifications';
 import { done, notYet, pollUntil } from '../../live/poll';
 import { startLiveStack, type LiveStack } from '../../live/stack';
+import { jaegerServices, jaegerTraces } from '../../live/services/jaeger';
+import { parseExposition } from '../../live/exposition';
+import { ALL_METRICS } from '../../catalog';
 import { secretPlaceholder } from '../../stacks/config/secrets';
 import { requireTool } from '../tools';
 
@@ -104,7 +107,7 @@ async function delivered(alert: string, expected: readonly Delivery[]): Promise<
 }
 
 beforeAll(async () => {
-  for (const bin of ['prometheus', 'prometheus-alertmanager', 'prometheus-postgres-exporter', 'prometheus-redis-exporter', 'prometheus-node-exporter', 'redis-server']) {
+  for (const bin of ['prometheus', 'alertmanager', 'postgres_exporter', 'redis_exporter', 'node_exporter', 'jaeger', 'redis-server']) {
     requireTool(bin);
   }
   stack = await startLiveStack({ log, alertFor: ALERT_FOR });
@@ -151,6 +154,31 @@ describe('live stack', () => {
     for (const expr of ['pg_up == 1', 'redis_up == 1']) {
       await pollUntil(expr, async () => ((await stack.prom.query(expr)).length > 0 ? done(true) : notYet('no series')), { timeoutMs: 20_000 });
     }
+  });
+
+  it('the running exporters, Prometheus and Alertmanager expose every catalog metric of theirs, with its type and labels', async () => {
+    const sources: Record<string, string> = {
+      postgres_exporter: `http://${stack.exporters.postgres.address}/metrics`,
+      redis_exporter: `http://${stack.exporters.redis.address}/metrics`,
+      node_exporter: `http://${stack.exporters.node.address}/metrics`,
+      prometheus: `${stack.prometheus.url}/metrics`,
+      alertmanager: `${stack.alertmanager.url}/metrics`,
+    };
+    const exposed = new Map<string, Map<string, { type: string; labels: readonly string[] }>>();
+    for (const [source, url] of Object.entries(sources)) {
+      const text = await (await fetch(url)).text();
+      exposed.set(source, new Map(parseExposition(text).map((f) => [f.name, { type: f.type, labels: f.labels }])));
+    }
+    // Series Prometheus makes itself for every target, not any program's /metrics.
+    const synthetic = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
+    const problems: string[] = [];
+    for (const m of ALL_METRICS.filter((x) => x.source !== 'application' && !synthetic.has(x.name))) {
+      const family = exposed.get(m.source)?.get(m.name);
+      if (!family) problems.push(`${m.name}: not exposed by the running ${m.source}`);
+      else if (family.type !== m.type) problems.push(`${m.name}: ${m.source} says ${family.type}, the catalog ${m.type}`);
+      else if (family.labels.join() !== Object.keys(m.labels).sort().join()) problems.push(`${m.name}: ${m.source} labels {${family.labels.join(',')}}, the catalog {${Object.keys(m.labels).sort().join(',')}}`);
+    }
+    expect(problems).toEqual([]);
   });
 
   it('loads every rendered rule, and every rule evaluates without error', async () => {
@@ -317,16 +345,23 @@ describe('live stack', () => {
     expect(stack.receiver.unexpectedRequests).toEqual([]);
   });
 
-  it('exports the demo app traces over OTLP', async () => {
+  it('exports the demo app traces over OTLP to Jaeger, which finds them by service', async () => {
     const services = stack.rendered.config.apps.map((a) => a.name).sort();
     await pollUntil(
-      'traces from every app',
+      'traces from every app in Jaeger',
       async () => {
-        const seen = [...new Set(stack.receiver.traceExports.filter((t) => t.spans > 0).flatMap((t) => t.serviceNames))].sort();
-        return seen.join() === services.join() ? done(true) : notYet(`spans from ${seen.join(', ') || 'no app'}`);
+        const seen = (await jaegerServices(stack.jaeger)).filter((s) => services.includes(s)).sort();
+        return seen.join() === services.join() ? done(true) : notYet(`Jaeger lists spans of ${seen.join(', ') || 'no app'}`);
       },
       { timeoutMs: 30_000 },
     );
+    for (const service of services) {
+      const traces = await jaegerTraces(stack.jaeger, service);
+      expect(traces.length, `traces of ${service}`).toBeGreaterThan(0);
+      // A request trace: a server span with its HTTP route, as a runbook's "open a slow trace" needs.
+      const spans = traces.flatMap((t) => t.spans);
+      expect(spans.some((s) => (s.tags ?? []).some((t) => t.key === 'http.route' || t.key === 'http.target' || t.key === 'url.path')), `an HTTP span of ${service}`).toBe(true);
+    }
   });
 
   it('keeps the data written before a Prometheus restart', async () => {

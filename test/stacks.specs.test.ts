@@ -184,7 +184,7 @@ describe('kubernetes builders', () => {
   });
 
   it('Prometheus: retention flags from config, data on the claim, config and rules read-only', () => {
-    const tuned = config({ retention: { time: '45d', size: '120GB' } });
+    const tuned = config({ retention: { time: '45d', size: '120GB' }, storage: { prometheus: '150Gi' } });
     const plan = planPrometheus(tuned, renderStack(tuned));
     const dep = data<Deployment>(buildPrometheusDeployment(tuned, plan, { namespace: 'ns', configMapName: 'cfg', rulesConfigMapName: 'rules', serviceAccountName: 'sa', pvcName: 'pvc' }));
     const container = dep.spec.template.spec.containers[0];

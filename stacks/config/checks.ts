@@ -37,11 +37,13 @@ export function checkStackConfig(config: StackConfig): void {
 
 type Fail = (key: string, problem: string) => never;
 
+const EXPORTER_NAMES: Readonly<Record<string, string>> = { postgresExporter: 'PostgreSQL exporter', redisExporter: 'Redis exporter', nodeExporter: 'node exporter' };
+
 function checkAppNames(config: StackConfig, fail: Fail): void {
   const services = new Set<string>(Object.values(SERVICE_NAMES));
   // Exporter and self-monitoring series carry these `service` labels; an app of the same name
   // would share them and mask (or fake) their alerts.
-  const labels = new Map<string, string>(Object.entries(SERVICE_LABELS).map(([job, label]) => [label, job]));
+  const labels = new Map<string, string>(Object.entries(SERVICE_LABELS).map(([job, label]) => [label, EXPORTER_NAMES[job] ?? job]));
   config.apps.forEach((app, i) => {
     if (services.has(app.name)) fail(`apps[${i}].name`, `"${app.name}" is the name of a monitoring service; pick another name`);
     const job = labels.get(app.name);

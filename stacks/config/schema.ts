@@ -220,7 +220,9 @@ const rawSchema = z
     docker: z
       .object({
         /** Default: 127.0.0.1. Set 0.0.0.0 only behind a firewall. */
-        bindAddress: z.union([z.ipv4(), z.literal('localhost')]).default('127.0.0.1'),
+        bindAddress: z
+          .string()
+          .refine((s) => s === 'localhost' || z.ipv4().safeParse(s).success, { error: (iss) => `must be an IPv4 address such as 127.0.0.1, or localhost (got ${JSON.stringify(iss.input)})` }).default('127.0.0.1'),
         ports: z
           .object({
             grafana: z.number().int().min(1).max(65535).default(3000),
@@ -320,6 +322,7 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
   const result = rawSchema.safeParse(raw, { error: plainMessage });
   if (!result.success) {
     const issue = result.error.issues[0];
+    if (issue.code === 'invalid_key' && issue.issues.length > 0) fail(formatPath(issue.path), issue.issues[0].message);
     if (issue.code === 'unrecognized_keys') {
       const at = formatPath(issue.path);
       fail(at ? `${at}.${issue.keys[0]}` : issue.keys[0], `unknown key (check the spelling; see stacks/config/schema.ts)`);
@@ -395,6 +398,13 @@ function plainMessage(iss: z.core.$ZodRawIssue): string | undefined {
     case 'invalid_type':
       if (iss.expected === 'int') return `must be a whole number${got(iss.input)}`;
       return `must be ${iss.expected === 'object' ? 'a mapping' : iss.expected === 'array' ? 'a list' : `a ${iss.expected}`}${got(iss.input)}`;
+    case 'invalid_format': {
+      const f = iss as unknown as { format: string; prefix?: string };
+      if (f.format === 'email') return `must be an e-mail address${got(iss.input)}`;
+      if (f.format === 'starts_with') return `must start with "${f.prefix}"${got(iss.input)}`;
+      if (f.format === 'url') return `must be a URL${got(iss.input)}`;
+      return undefined;
+    }
     case 'invalid_value':
       return `must be one of ${iss.values.map((v) => JSON.stringify(v)).join(', ')}${got(iss.input)}`;
     default:

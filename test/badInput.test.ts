@@ -260,3 +260,41 @@ describe('--help', () => {
     expect(text).toContain('-h, --help');
   });
 });
+
+describe('a real interrupt of a real render process', () => {
+  const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+  /** Whatever moment the signal lands, the output is either untouched or complete, and no temp folder is left. */
+  async function start(out: string) {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(tsx, [path.join(__dirname, '..', 'cli', 'render.ts'), '--out', out], { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    return { child, exited, stderr: () => stderr };
+  }
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s while the files are being written: exit 130/143, one line, nothing left', async (sig) => {
+    const out = path.join(scratch('corpus-signal'), 'out');
+    const run = await start(out);
+    // The output folder appears when the staged writes begin: signal right then.
+    while (!fs.existsSync(out)) {
+      if (run.child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    run.child.kill(sig);
+    const { code } = await run.exited;
+    expect(run.stderr().trim().split('\n')).toEqual([`render: interrupted (${sig}); nothing under ${out} was changed`]);
+    expect(code).toBe(sig === 'SIGINT' ? 130 : 143);
+    expect(fs.existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('SIGINT before writing begins: the default action, nothing written', async () => {
+    const out = path.join(scratch('corpus-signal'), 'out');
+    const run = await start(out);
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGINT');
+    const { signal } = await run.exited;
+    expect(signal).toBe('SIGINT');
+    expect(fs.existsSync(out)).toBe(false);
+  }, 60_000);
+});

@@ -5,9 +5,11 @@
  * project (generated/ included) or the --out target changed, added or left behind.
  * The same config corpus goes through the Pulumi program in test/pulumi.badInput.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_METRICS, loadCatalog } from '../catalog';
 import type { MetricSpec } from '../catalog/types';
 import { bench } from '../bench/cli';
@@ -204,6 +206,35 @@ describe('file-system conditions: refused before or undone after, the output as 
     const parent = scratch('corpus-fresh');
     const r = await runRender(root, ['--out', path.join(parent, 'a', 'b')], { fs: failingFs(5, errno('ENOSPC')) });
     expectRefused(r, /ENOSPC/, [{}], [snapshot(path.join(parent, 'a'))]);
+  });
+});
+
+/** A real full disk: a small tmpfs (needs root and mount, as on this project's test machines). */
+function tryMount(dir: string, size: string): boolean {
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
+  return r.status === 0;
+}
+const mountPoint = path.join(os.tmpdir(), `observatory-tmpfs-${process.pid}`);
+fs.mkdirSync(mountPoint, { recursive: true });
+const canMount = tryMount(mountPoint, '16m');
+afterAll(() => {
+  if (canMount) spawnSync('umount', [mountPoint]);
+  fs.rmSync(mountPoint, { recursive: true, force: true });
+});
+
+describe('a real full disk (tmpfs)', () => {
+  it.skipIf(!canMount)('a render that does not fit leaves the previous output byte for byte, and no temp folder', async () => {
+    const root = project();
+    const out = path.join(mountPoint, 'out');
+    expect((await runRender(root, ['--out', out])).code).toBe(0);
+    // Room for the output once and a half: staging three new stacks beside the old ones cannot fit.
+    const st = fs.statfsSync(mountPoint);
+    const used = (st.blocks - st.bfree) * st.bsize;
+    expect(spawnSync('mount', ['-o', `remount,size=${Math.ceil((used * 1.5) / 4096) * 4}k`, mountPoint]).status).toBe(0);
+    writeStackFile(root, 'dev', { ...dockerBase(), 'observatory:scrapeInterval': '30s', 'observatory:evaluationInterval': '30s' });
+    const before = [snapshot(root), snapshot(out)];
+    const r = await runRender(root, ['--out', out]);
+    expectRefused(r, /render: error: .*: cannot be written \(ENOSPC: no space left on the device\); nothing under .* was changed/, before, [snapshot(root), snapshot(out)]);
   });
 });
 

@@ -7,6 +7,7 @@
  * the only difference is that the program also knows the secret values and checks them.
  */
 import { ObservatoryError } from '../../catalog/errors';
+import { checkStackConfig } from './checks';
 import { isTextKey, parseStackConfig, type SecretMode, type StackConfig } from './schema';
 import { checkSecretValue } from './secretValues';
 import { SECRET_KEYS, type SecretKey, type SecretPresence } from './secrets';
@@ -90,6 +91,16 @@ export function decodeEntries(stack: string, entries: EngineConfig): DecodedConf
 }
 
 /**
+ * The schema (parseStackConfig) and then the whole-config checks (stacks/config/checks.ts), for
+ * values already decoded; loadStackConfig() runs it, tests call it with raw objects.
+ */
+export function validateStackConfig(stack: string, raw: unknown, secrets: SecretPresence, mode: SecretMode): StackConfig {
+  const config = parseStackConfig(stack, raw, secrets, mode);
+  checkStackConfig(config);
+  return config;
+}
+
+/**
  * Validates everything: the stack name, the namespaces, the schema and the whole-config checks,
  * secret presence (`deploy` requires every secret the config needs) and, where the values are
  * known (the program), the secret values. Throws one ObservatoryError naming stack, key and problem.
@@ -97,7 +108,7 @@ export function decodeEntries(stack: string, entries: EngineConfig): DecodedConf
 export function loadStackConfig(stack: string, entries: EngineConfig, mode: SecretMode): StackConfig {
   checkStackName(stack);
   const { raw, secrets, secretValues } = decodeEntries(stack, entries);
-  const config = parseStackConfig(stack, raw, secrets, mode);
+  const config = validateStackConfig(stack, raw, secrets, mode);
   for (const key of SECRET_KEYS) {
     const value = secretValues[key];
     if (value !== undefined) checkSecretValue(stack, key, value);

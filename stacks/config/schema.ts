@@ -1,7 +1,7 @@
 /**
  * The one stack-config schema. It validates `Pulumi.<stack>.yaml` when the render CLI reads it and
- * `pulumi.Config` when the Pulumi program reads it (stacks/config/load.ts feeds both through
- * parseStackConfig), so the two can never accept different things.
+ * the engine's config when the Pulumi program reads it (stacks/config/load.ts feeds both through
+ * parseStackConfig and then stacks/config/checks.ts), so the two can never accept different things.
  *
  * Every optional key documents its default. Per-environment defaults (retention, storage) come from
  * ENVIRONMENT_DEFAULTS, keyed by the stack's environment.
@@ -13,7 +13,6 @@ import { ObservatoryError } from '../../catalog/errors';
 import { DEFAULT_SLO } from '../../catalog/slos';
 import { DEFAULT_THRESHOLDS, RATIO_THRESHOLDS, type ThresholdKey, type Thresholds } from '../../catalog/thresholds';
 import { IMAGES, type ImageKey } from '../versions';
-import { checkStackConfig } from './checks';
 import { imageReferenceProblem } from './imageReference';
 import type { SecretKey, SecretPresence } from './secrets';
 
@@ -311,8 +310,10 @@ function requiredSecretsOf(c: z.output<typeof rawSchema>): SecretKey[] {
 export type SecretMode = 'deploy' | 'render';
 
 /**
- * Validates raw config (keys without the `observatory:` prefix) and the presence of secrets.
- * Throws one ObservatoryError naming the stack, the key and the problem.
+ * Validates raw config (keys without the `observatory:` prefix) against the schema and the
+ * cross-key rules, and the presence of secrets. Throws one ObservatoryError naming the stack, the
+ * key and the problem. The whole-config checks follow in stacks/config/checks.ts; use
+ * stacks/config/load.ts (loadStackConfig / validateStackConfig), which runs both.
  */
 export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPresence, mode: SecretMode = 'deploy'): StackConfig {
   const fail = (key: string, problem: string): never => {
@@ -380,7 +381,6 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     slo,
     requiredSecrets,
   };
-  checkStackConfig(config);
   return config;
 }
 

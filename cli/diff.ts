@@ -12,9 +12,9 @@ import * as path from 'node:path';
 import { ObservatoryError } from '../catalog/errors';
 import { diffFileSets, type FileSet } from './artifactDiff';
 import { formatDiffMarkdown } from './diffMarkdown';
-import { listFiles } from './renderFiles';
+import { listFiles } from '../render/renderFiles';
 import { parseCommand, runCli, type CommandSpec, type FlagSpec } from './run';
-import { staleWorkDirs } from './stagedWrite';
+import { staleWorkDirs } from '../render/stagedWrite';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 const GENERATED = 'generated';

@@ -3,18 +3,18 @@
  *
  * Renders every stack's artifacts (or the named ones) to <out>/<stack>/ (default generated/).
  * Every input is validated and every stack rendered in memory before a file is written; the
- * writes are staged and swapped in (cli/stagedWrite.ts), so bad input, a full disk or Ctrl-C
+ * writes are staged and swapped in (render/stagedWrite.ts), so bad input, a full disk or Ctrl-C
  * leave the output as it was.
  */
 import * as path from 'node:path';
 import { getCatalog, type Catalog } from '../catalog';
 import { isDuration } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { listStacks, loadStackConfigFile } from '../stacks/config/fromYaml';
-import { compareWithDisk } from './renderFiles';
+import { compareWithDisk } from '../render/renderFiles';
 import { EXIT_CODES, parseCommand, runCli, type CommandSpec } from './run';
-import { checkOutputTarget, displayPath, orphanStackDirs, staleWorkDirs, writeStacks, type WriteFs } from './stagedWrite';
+import { checkOutputTarget, displayPath, orphanStackDirs, staleWorkDirs, writeStacks, type WriteFs } from '../render/stagedWrite';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 const DEFAULT_OUT = 'generated';

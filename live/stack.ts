@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { durationSeconds, isDuration } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
 import { render } from '../cli/render';
-import { listFiles } from '../cli/renderFiles';
+import { listFiles } from '../render/renderFiles';
 import { PORTS, appReplicaHosts, hostOf } from '../generators/topology';
 import { loadStackConfigFile } from '../stacks/config/fromYaml';
 import type { StackConfig } from '../stacks/config/schema';

@@ -7,7 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ObservatoryError } from '../catalog/errors';
 import type { Artifact } from '../generators/artifact';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { internalEndpoints } from '../generators/topology';
 import { assertNoPlaceholders, checkArtifacts, routeOf } from './artifacts';
 import type { StackConfig } from './config/schema';

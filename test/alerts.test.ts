@@ -13,7 +13,7 @@ import { getCatalog } from '../catalog';
 import { checkGuardedDivision, unguardedDivisions } from '../catalog/checkDivision';
 import { DASHBOARD_UIDS } from '../dashboards/uids';
 import type { Artifact, RenderContext, RenderOptions } from '../generators/artifact';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import type { StackConfig } from '../stacks/config/schema';
 import { SECRET_KEYS, secretPlaceholder } from '../stacks/config/secrets';
 import { config, errorOf } from './helpers';

@@ -16,7 +16,7 @@ import { bench } from '../bench/cli';
 import { diff } from '../cli/diff';
 import type { RenderIo } from '../cli/render';
 import { EXIT_CODES } from '../cli/run';
-import type { WriteFs } from '../cli/stagedWrite';
+import type { WriteFs } from '../render/stagedWrite';
 import { main as live } from '../live/cli';
 import { ACCEPTED_CASES, CONFIG_CASES, dockerBase } from './corpus/configCases';
 import { makeTemplateRoot, runCli, runRender, snapshot, STACK_TRACE, writeStackFile, type CliResult } from './corpus/harness';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artifact } from '../generators/artifact';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import type { StackSecrets } from '../stacks/monitoringStack';
 import type { SecretKey } from '../stacks/config/secrets';
 import { ObservatoryError } from '../catalog/errors';

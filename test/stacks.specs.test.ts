@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../generators/artifact';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { PORTS } from '../generators/topology';
 import { checkArtifacts, filesUnder, routeOf } from '../stacks/artifacts';
 import { secretPlaceholder } from '../stacks/config/secrets';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { ObservatoryError } from '../catalog/errors';
 import type { Artifact } from '../generators/artifact';
 import { expectedFiles, RENDER_MARKER } from './renderFiles';
-import { Interrupted } from './run';
+import { Interrupted } from '../cli/run';
 
 
 /** `.<stack>.tmp-<pid>-<random>` (staging) and `.<stack>.old-<pid>-<random>` (the replaced folder, until removed). */

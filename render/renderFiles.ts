@@ -1,6 +1,6 @@
 /**
  * Reading side of render: list what is on disk and compare it with the rendered artifacts (the
- * write side, staged and swapped, is cli/stagedWrite.ts).
+ * write side, staged and swapped, is render/stagedWrite.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -12,10 +12,9 @@ import { hostAlerts } from './host';
 import { httpAlerts } from './http';
 import { postgresAlerts } from './postgres';
 import { redisAlerts } from './redis';
-import type { PromRule, PromRuleGroup } from './ruleFiles';
 import { selfMonitoringAlerts, WATCHDOG } from './selfMonitoring';
 import { sloAlerts } from './slo';
-import type { AlertConcern, AlertDefinition, AlertInputs, AlertSeverity, AnnotationVars, ValueFormat } from './types';
+import type { AlertConcern, AlertDefinition, AlertInputs, AlertSeverity, AnnotationVars, PromRule, PromRuleGroup, ValueFormat } from './types';
 
 /** Rule groups in evaluation-independent order; each becomes prometheus/rules/<group>.yml. */
 export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, sloAlerts, selfMonitoringAlerts];

@@ -8,20 +8,9 @@ import { recordingRuleGroups } from '../catalog/recorded';
 import type { Artifact, RenderContext } from '../generators/artifact';
 import { generatedHeader, toYaml } from '../generators/yaml';
 import { alertRuleGroups } from './index';
+import type { PromRuleGroup } from './types';
 
-export interface PromRule {
-  readonly record?: string;
-  readonly alert?: string;
-  readonly expr: string;
-  readonly for?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly annotations?: Readonly<Record<string, string>>;
-}
-export interface PromRuleGroup {
-  readonly name: string;
-  readonly interval?: string;
-  readonly rules: readonly PromRule[];
-}
+export type { PromRule, PromRuleGroup } from './types';
 
 export const RULES_DIR = 'prometheus/rules';
 

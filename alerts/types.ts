@@ -116,3 +116,18 @@ export interface AlertConcern {
 export function defineAlert<L extends string>(def: AlertDefinition<L>): AlertDefinition {
   return def;
 }
+
+/** A Prometheus rule as written to prometheus/rules/<group>.yml (recording or alerting). */
+export interface PromRule {
+  readonly record?: string;
+  readonly alert?: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+export interface PromRuleGroup {
+  readonly name: string;
+  readonly interval?: string;
+  readonly rules: readonly PromRule[];
+}

@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { removeOnExit } from './exitCleanup';
 import type { DatasetPlan } from './dataset';
 import { FileSink, seriesPrefix, timestampSuffixes, timestampTexts, typeLine } from './openmetrics';
 import { run } from './proc';
@@ -87,11 +88,50 @@ export function writeOpenMetrics(series: readonly PreparedSeries[], timestamps: 
   return sink.bytes;
 }
 
-/** RAM-backed /dev/shm when it has room (each file is written once and read twice), else workDir. */
-function scratchDir(workDir: string, bytesNeeded: number): string {
+const SHM = '/dev/shm';
+/** observatory-bench-<pid>-XXXXXX: the pid tells a later run whether its owner is gone. */
+const SHM_SCRATCH = /^observatory-bench-([0-9]+)-[A-Za-z0-9]{6}$/;
+
+/** Scratch folders in /dev/shm whose bench process is gone (killed with SIGKILL, or a crash). */
+export function removeStaleScratch(shm = SHM): string[] {
+  let names: string[];
   try {
-    const st = fs.statfsSync('/dev/shm');
-    if (st.bavail * st.bsize > bytesNeeded * 1.5) return fs.mkdtempSync('/dev/shm/observatory-bench-');
+    names = fs.readdirSync(shm);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const n of names) {
+    const m = SHM_SCRATCH.exec(n);
+    if (!m || pidAlive(Number(m[1]))) continue;
+    fs.rmSync(path.join(shm, n), { recursive: true, force: true });
+    removed.push(n);
+  }
+  return removed;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * RAM-backed /dev/shm when it has room (each file is written once and read twice), else workDir.
+ * A /dev/shm folder is memory until reboot, so it is removed on exit and on SIGINT/SIGTERM too.
+ */
+function scratchDir(workDir: string, bytesNeeded: number): string {
+  removeStaleScratch();
+  try {
+    const st = fs.statfsSync(SHM);
+    if (st.bavail * st.bsize > bytesNeeded * 1.5) {
+      const dir = fs.mkdtempSync(path.join(SHM, `observatory-bench-${process.pid}-`));
+      removeOnExit(dir);
+      return dir;
+    }
   } catch {
     // no /dev/shm: use the work directory
   }

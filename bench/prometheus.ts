@@ -106,9 +106,17 @@ export class PrometheusServer {
     clearTimeout(timer);
   }
 
-  async api<T>(endpoint: string, params: Record<string, string | number>): Promise<T> {
+  /**
+   * Calls the HTTP API. The query endpoints take POST (long expressions); others, such as
+   * /api/v1/label/<name>/values, only GET (Prometheus answers POST there with 405).
+   */
+  async api<T>(endpoint: string, params: Record<string, string | number>, method: 'GET' | 'POST' = 'POST'): Promise<T> {
     const body = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
-    const r = await fetch(`${this.url}${endpoint}`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r =
+      method === 'GET'
+        ? await fetch(`${this.url}${endpoint}?${body.toString()}`)
+        : await fetch(`${this.url}${endpoint}`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    if (!(r.headers.get('content-type') ?? '').includes('json')) throw new PromApiError(`HTTP ${r.status} from ${method} ${endpoint}: ${(await r.text()).slice(0, 200)}`);
     const json = (await r.json()) as { status: string; data: T; error?: string; errorType?: string };
     if (json.status !== 'success') throw new PromApiError(json.error ?? `HTTP ${r.status}`, json.errorType);
     return json.data;

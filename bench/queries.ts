@@ -3,6 +3,7 @@
  * 1000-pixel-wide panel over 1 h, 6 h and 24 h, timed by Prometheus itself (`stats=all`), once as
  * rendered (reading recording rules) and once rewritten to the raw expressions they replace.
  */
+import { ObservatoryError } from '../catalog/errors';
 import { directlyRecorded, expandRecorded, type RecordingDefinition } from './expand';
 import {
   alignRange, grafanaStep, minIntervalSeconds, panelQueries, substituteVariables, variableText,
@@ -93,7 +94,12 @@ export async function resolveVariables(server: PrometheusServer, dashboard: Json
       if (m) {
         const params: Record<string, string | number> = { start: window.start, end: window.end };
         if (m[1]) params['match[]'] = m[1];
-        values = await server.api<string[]>(`/api/v1/label/${m[2]}/values`, params).catch(() => []);
+        try {
+          values = await server.api<string[]>(`/api/v1/label/${m[2]}/values`, params, 'GET');
+        } catch (e) {
+          // Never silently `.*`: an imported dashboard's variable could select something else entirely.
+          throw new ObservatoryError(`dashboard ${dashboard.title ?? dashboard.uid ?? '?'}: variable ${v.name}`, `label_values(${m[2]}) failed against Prometheus: ${(e as Error).message}`);
+        }
       }
     } else if (v.type === 'custom') {
       values = q.split(',').map((s) => s.trim()).filter(Boolean);

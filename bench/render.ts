@@ -32,6 +32,7 @@ export const SYNTHETIC_SECRETS: SecretPresence = { grafanaAdminPassword: 'secret
 export function syntheticStackRaw(apps: number): Record<string, unknown> {
   return {
     target: 'docker',
+    environment: 'dev',
     apps: Array.from({ length: apps }, (_, i) => ({ name: `app-${String(i).padStart(4, '0')}`, image: `registry.example.com/app-${i}:1.0.${i}`, port: 8080, replicas: { min: 2, max: 4 } })),
   };
 }

@@ -5,7 +5,7 @@
  * time per size and the process's peak RSS. The first run of the first size is cold (module
  * initialisation, JIT warm-up), like the single render of a `pulumi preview`.
  */
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { parseStackConfig } from '../stacks/config/schema';
 import { syntheticStackRaw, SYNTHETIC_SECRETS } from './render';
 

@@ -10,7 +10,7 @@ import { durationSeconds } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
 import { recordingRuleGroups } from '../catalog/recorded';
 import type { Artifact } from '../generators/artifact';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { loadStackConfigFile } from '../stacks/config/fromYaml';
 import type { StackConfig } from '../stacks/config/schema';
 import type { RecordingDefinition } from './expand';

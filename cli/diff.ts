@@ -12,12 +12,22 @@ import * as path from 'node:path';
 import { ObservatoryError } from '../catalog/errors';
 import { diffFileSets, type FileSet } from './artifactDiff';
 import { formatDiffMarkdown } from './diffMarkdown';
-import { listFiles } from './renderFiles';
-import { parseFlags, runCli } from './run';
+import { listFiles } from '../render/renderFiles';
+import { parseCommand, runCli, type CommandSpec, type FlagSpec } from './run';
+import { staleWorkDirs } from '../render/stagedWrite';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 const GENERATED = 'generated';
 const WORKING_TREE = 'working tree';
+
+export const DIFF_COMMAND = {
+  name: 'diff',
+  usage: '<git-ref>',
+  summary:
+    'Compares generated/ at <git-ref> with the working tree and prints a Markdown summary for a pull-request comment: dashboard panels, queries, units and thresholds; rules added, removed or changed. Run `npm run render` first so generated/ matches the sources.',
+  flags: {},
+  positionals: [{ name: '<git-ref>', help: 'the branch, tag or commit to compare with, e.g. origin/main' }],
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
 
 function git(root: string, args: string[]): { ok: boolean; out: string; err: string } {
   const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -50,6 +60,10 @@ export function filesAtCommit(root: string, commit: string): FileSet {
 /** generated/ in the working tree, by path relative to generated/. */
 export function filesInWorkingTree(root: string): FileSet {
   const dir = path.join(root, GENERATED);
+  const leftover = staleWorkDirs(dir);
+  if (leftover.length > 0) {
+    throw new ObservatoryError(`${GENERATED}/${leftover[0]}`, 'is the temp folder of an interrupted render, not output; run `npm run render` (it removes it) and diff again');
+  }
   const files = new Map<string, string>();
   for (const rel of listFiles(dir)) {
     try {
@@ -63,7 +77,7 @@ export function filesInWorkingTree(root: string): FileSet {
 
 /** Runs the command; `root` defaults to this repository and `write` to stdout (tests pass their own). */
 export function diff(argv: string[], root = REPO_ROOT, write: (text: string) => void = (t) => process.stdout.write(t)): number {
-  const { positionals } = parseFlags(argv, {}, true);
+  const { positionals } = parseCommand(DIFF_COMMAND, argv);
   if (positionals.length !== 1) throw new ObservatoryError('<git-ref>', 'give exactly one git ref to compare with, e.g. `npm run diff -- origin/main`');
   const ref = positionals[0];
   const commit = resolveRef(root, ref);

@@ -7,7 +7,7 @@
  */
 import { ObservatoryError } from '../catalog/errors';
 import { isDuration } from '../catalog/duration';
-import { parseFlags, runCli } from '../cli/run';
+import { parseCommand, runCli, type CommandSpec, type FlagSpec } from '../cli/run';
 import { FAULTS_PATH } from './demoApp';
 import { done, notYet, pollUntil } from './poll';
 import { startLiveStack, type LiveStack } from './stack';
@@ -38,13 +38,20 @@ function followNotifications(stack: LiveStack): void {
   }, 1000);
 }
 
+export const LIVE_COMMAND = {
+  name: 'live',
+  summary:
+    'Starts the live stack on 127.0.0.1 (real Prometheus, Alertmanager, exporters, PostgreSQL, Redis and demo apps, with the rendered rules and routing), waits until every target is up and prints the URLs. Without --keep it then stops everything; with --keep it runs until Ctrl-C, printing each notification. Ctrl-C stops every process and removes the run directory.',
+  flags: {
+    keep: { type: 'boolean', default: false, help: 'keep the stack running until Ctrl-C' },
+    stack: { type: 'string', default: 'dev', value: 'NAME', help: 'the stack file to run (Pulumi.<NAME>.yaml)' },
+    'alert-for': { type: 'string', default: '30s', value: 'DURATION', help: "every alert's `for`, shortened so alerts fire within a run" },
+    rate: { type: 'string', default: '40', value: 'N', help: 'demo traffic in requests per second (1..500)' },
+  },
+} as const satisfies CommandSpec<Record<string, FlagSpec>>;
+
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, {
-    keep: { type: 'boolean', default: false },
-    stack: { type: 'string', default: 'dev' },
-    'alert-for': { type: 'string', default: '30s' },
-    rate: { type: 'string', default: '40' },
-  });
+  const { values } = parseCommand(LIVE_COMMAND, argv);
   if (!isDuration(values['alert-for'])) throw new ObservatoryError('--alert-for', `"${values['alert-for']}" is not a Prometheus duration`);
   const rate = Number(values.rate);
   if (!(rate > 0 && rate <= 500)) throw new ObservatoryError('--rate', `"${values.rate}" must be a number of requests per second in 1..500`);

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Interrupted } from '../cli/run';
 
 export interface StartOptions {
   /** Short name: the log file name and how errors refer to the process. */
@@ -32,6 +33,8 @@ export interface ExitStatus {
 const running = new Set<ManagedProcess>();
 const interruptHooks = new Set<() => Promise<unknown>>();
 let handlersInstalled = false;
+/** Set by the first SIGINT/SIGTERM: from then on nothing new is started. */
+let interruptedBy: 'SIGINT' | 'SIGTERM' | undefined;
 
 /**
  * Runs `cleanup` when this process is interrupted (SIGINT/SIGTERM), before the remaining managed
@@ -56,9 +59,12 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    interruptedBy = signal;
     const code = signal === 'SIGINT' ? 130 : 143;
-    void Promise.allSettled([...interruptHooks].map((hook) => hook()))
+    // Processes first, so none is still writing into (or started into) the run directory the hooks remove.
+    void Promise.allSettled([...running].map((p) => p.stop(5_000)))
+      .then(() => Promise.allSettled([...interruptHooks].map((hook) => hook())))
       .then(() => Promise.allSettled([...running].map((p) => p.stop(5_000))))
       .finally(() => process.exit(code));
   };
@@ -149,6 +155,8 @@ export class Supervisor {
   /** Spawns a process in a new process group, output appended to <logDir>/<name>.log. */
   start(options: StartOptions): ManagedProcess {
     installHandlers();
+    // Start-up may still be under way when Ctrl-C arrives: whatever it would start next would outlive the cleanup.
+    if (interruptedBy) throw new Interrupted(interruptedBy, `${options.name} was not started; everything started before is being stopped`);
     const logFile = path.join(this.logDir, `${options.name}.log`);
     const fd = fs.openSync(logFile, 'a');
     fs.writeSync(fd, `--- ${options.command} ${options.args.join(' ')}\n`);

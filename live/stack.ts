@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { durationSeconds, isDuration } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
 import { render } from '../cli/render';
-import { listFiles } from '../cli/renderFiles';
+import { listFiles } from '../render/renderFiles';
 import { PORTS, appReplicaHosts, hostOf } from '../generators/topology';
 import { loadStackConfigFile } from '../stacks/config/fromYaml';
 import type { StackConfig } from '../stacks/config/schema';
@@ -85,11 +85,11 @@ export interface LiveStack {
 }
 
 /** Renders the live stack file with `--alert-for` into dir/rendered and reads the result back. */
-export function renderLiveStack(stack: string, alertFor: string, dir: string, log: (l: string) => void): RenderedStack {
+export async function renderLiveStack(stack: string, alertFor: string, dir: string, log: (l: string) => void): Promise<RenderedStack> {
   const root = path.join(dir, 'stack');
   writeLiveStackFile(REPO_ROOT, stack, root);
   const out = path.join(dir, 'rendered');
-  const code = render(['--stack', stack, '--out', out, '--alert-for', alertFor], root, log);
+  const code = await render(['--stack', stack, '--out', out, '--alert-for', alertFor], root, log);
   if (code !== 0) throw new Error(`render of the live stack failed with exit code ${code}`);
   const renderedDir = path.join(out, stack);
   const files = listFiles(renderedDir);
@@ -150,7 +150,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
   const unregister = onInterrupt(() => stopAll(false));
   try {
     log(`live stack in ${dir}`);
-    const rendered = renderLiveStack(stack, options.alertFor ?? '30s', dir, log);
+    const rendered = await renderLiveStack(stack, options.alertFor ?? '30s', dir, log);
     if (!rendered.hasAlertmanagerConfig) throw new ObservatoryError(`stack ${stack}`, 'render produced no alertmanager/alertmanager.yml');
     const config = rendered.config;
     const replicaSpecs = config.apps.flatMap((app) => appReplicaHosts(app).map((_, index) => ({ app: app.name, index })));

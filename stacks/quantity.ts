@@ -25,12 +25,17 @@ export function memoryMiB(quantity: string, key: string): number {
   return mib;
 }
 
-/** CPUs as a decimal string ("500m" -> "0.5", "2" -> "2"), as docker.Container `cpus` expects. */
-export function cpuString(quantity: string, key: string): string {
+/** Millicores in a CPU quantity such as 500m or 2. */
+export function cpuMillicores(quantity: string, key: string): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)(m)?$/.exec(quantity);
   if (!m) throw new ObservatoryError(key, `"${quantity}" is not a CPU quantity such as 500m or 2`);
-  const cores = m[2] ? Number(m[1]) / 1000 : Number(m[1]);
-  if (cores <= 0) throw new ObservatoryError(key, `"${quantity}" must be more than zero`);
+  return m[2] ? Number(m[1]) : Number(m[1]) * 1000;
+}
+
+/** CPUs as a decimal string ("500m" -> "0.5", "2" -> "2"), as docker.Container `cpus` expects. */
+export function cpuString(quantity: string, key: string): string {
+  const milli = cpuMillicores(quantity, key);
+  if (milli <= 0) throw new ObservatoryError(key, `"${quantity}" must be more than zero`);
   // Millicores have at most 3 decimals; trim the float noise.
-  return String(Math.round(cores * 1000) / 1000);
+  return String(Math.round(milli) / 1000);
 }

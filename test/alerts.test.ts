@@ -13,7 +13,7 @@ import { getCatalog } from '../catalog';
 import { checkGuardedDivision, unguardedDivisions } from '../catalog/checkDivision';
 import { DASHBOARD_UIDS } from '../dashboards/uids';
 import type { Artifact, RenderContext, RenderOptions } from '../generators/artifact';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import type { StackConfig } from '../stacks/config/schema';
 import { SECRET_KEYS, secretPlaceholder } from '../stacks/config/secrets';
 import { config, errorOf } from './helpers';
@@ -102,7 +102,7 @@ describe('alert rules', () => {
   });
 
   it('rejects thresholds and SLOs an alert could never cross', () => {
-    expect(errorOf(() => renderStack(config({ alerts: { thresholds: { latencyP95Critical: 10, latencyP95Warning: 0.2 } } }))).message).toBe(
+    expect(errorOf(() => renderStack(config({ alerts: { thresholds: { latencyP95Critical: 10, latencyP95Warning: 0.2, latencyP99Critical: 10 } } }))).message).toBe(
       'stack prod: observatory:alerts.thresholds.latencyP95Critical: (10) must lie within the http_request_duration_seconds buckets [0.005, 10); a quantile cannot be compared with a bound outside them',
     );
     expect(errorOf(() => renderStack(config({ alerts: { thresholds: { dbPoolUsage: 1 } } }))).message).toBe(

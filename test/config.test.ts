@@ -40,15 +40,15 @@ describe('stack config defaults', () => {
 
 describe('bad stack config gets one clear error naming stack and key', () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ['unknown target', { target: 'nomad' }, 'stack prod: observatory:target: Invalid option: expected one of "docker"|"kubernetes"'],
+    ['unknown target', { target: 'nomad' }, 'stack prod: observatory:target: must be one of "docker", "kubernetes" (got "nomad")'],
     ['missing target', { target: undefined }, 'stack prod: observatory:target: is required'],
     ['min replicas above max', withApp({ replicas: { min: 5, max: 2 } }), 'stack prod: observatory:apps[0].replicas: min (5) must be <= max (2)'],
-    ['cpu target above 100', withApp({ cpuTarget: 150 }), 'stack prod: observatory:apps[0].cpuTarget: Too big: expected number to be <=100'],
-    ['cpu target zero', withApp({ cpuTarget: 0 }), 'stack prod: observatory:apps[0].cpuTarget: Too small: expected number to be >=1'],
+    ['cpu target above 100', withApp({ cpuTarget: 150 }), 'stack prod: observatory:apps[0].cpuTarget: must be <= 100 (got 150)'],
+    ['cpu target zero', withApp({ cpuTarget: 0 }), 'stack prod: observatory:apps[0].cpuTarget: must be >= 1 (got 0)'],
     ['image without tag', withApp({ image: 'registry.example.com/api' }), 'stack prod: observatory:apps[0].image: must be pinned with a tag or digest (e.g. repo/app:1.4.2)'],
     ['image with latest', withApp({ image: 'api:latest' }), 'stack prod: observatory:apps[0].image: must not use the "latest" tag; pin a version'],
     ['app name not a DNS label', withApp({ name: 'My_App' }), 'stack prod: observatory:apps[0].name: must be a DNS label: lower-case letters, digits and "-", starting with a letter, at most 40 characters'],
-    ['port out of range', withApp({ port: 70000 }), 'stack prod: observatory:apps[0].port: Too big: expected number to be <=65535'],
+    ['port out of range', withApp({ port: 70000 }), 'stack prod: observatory:apps[0].port: must be <= 65535 (got 70000)'],
     ['unknown app key', withApp({ replica: 3 }), 'stack prod: observatory:apps[0].replica: unknown key (check the spelling; see stacks/config/schema.ts)'],
     ['unknown top-level key', { scrapeIntervall: '15s' }, 'stack prod: observatory:scrapeIntervall: unknown key (check the spelling; see stacks/config/schema.ts)'],
     ['bad duration', { scrapeInterval: '15 seconds' }, 'stack prod: observatory:scrapeInterval: must be a Prometheus duration such as 15s, 5m or 1h'],
@@ -60,7 +60,7 @@ describe('bad stack config gets one clear error naming stack and key', () => {
     ['duplicate app names', { apps: [app, app] }, 'stack prod: observatory:apps[1].name: "api" is used by two apps'],
     ['OTLP endpoint set by hand', withApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x' } }), 'stack prod: observatory:apps[0].env.OTEL_EXPORTER_OTLP_ENDPOINT: is set by the stack (OTLP over HTTP to its Jaeger); remove it'],
     ['OTLP protocol set by hand', withApp({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }), 'stack prod: observatory:apps[0].env.OTEL_EXPORTER_OTLP_PROTOCOL: is set by the stack (OTLP over HTTP to its Jaeger); remove it'],
-    ['minAvailable above min replicas', withApp({ minAvailable: 3 }), 'stack prod: observatory:apps[0].minAvailable: (3) must be <= replicas.min (2) or no pod could ever be evicted'],
+    ['minAvailable above min replicas', withApp({ minAvailable: 3 }), 'stack prod: observatory:apps[0].minAvailable: (3) must be below replicas.min (2) or no pod could be evicted while the app runs at its minimum'],
     ['resources not a quantity', withApp({ resources: { limits: { memory: '512 megs' } } }), 'stack prod: observatory:apps[0].resources.limits.memory: must be a Kubernetes quantity such as 250m, 128Mi or 1Gi'],
     ['slack channel without #', { receivers: { slack: { channel: 'alerts' } } }, 'stack prod: observatory:receivers.slack.channel: must be a channel like #alerts'],
   ];

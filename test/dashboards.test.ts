@@ -10,7 +10,7 @@ import { expandForAll, panelQueries } from '../dashboards/queries';
 import { DASHBOARD_UIDS, type DashboardKey } from '../dashboards/uids';
 import type { RenderContext } from '../generators/artifact';
 import { DATASOURCE_UIDS } from '../generators/grafanaProvisioning';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { loadStackConfigFile } from '../stacks/config/fromYaml';
 import * as app from '../catalog/application';
 import { labelValues, series, sum, topk } from '../catalog/query';

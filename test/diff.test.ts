@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { diffFileSets, type FileSet } from '../cli/artifactDiff';
 import { diff } from '../cli/diff';
 import { formatDiffMarkdown } from '../cli/diffMarkdown';
-import { listFiles } from '../cli/renderFiles';
+import { listFiles } from '../render/renderFiles';
 import { errorOf, REPO, tempDir } from './helpers';
 import { requireTool } from './tools';
 

@@ -11,7 +11,7 @@ import {
   GRAFANA_MOUNTS,
   GRAFANA_PATHS,
 } from '../generators/grafanaProvisioning';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { internalEndpoints } from '../generators/topology';
 import { config } from './helpers';
 

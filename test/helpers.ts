@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll } from 'vitest';
 import { ObservatoryError } from '../catalog/errors';
-import { parseStackConfig, type StackConfig } from '../stacks/config/schema';
+import { validateStackConfig } from '../stacks/config/load';
+import type { StackConfig } from '../stacks/config/schema';
 import type { SecretPresence } from '../stacks/config/secrets';
 
 export const REPO = path.resolve(__dirname, '..');
@@ -28,7 +29,7 @@ export function baseRaw(overrides: Record<string, unknown> = {}): Record<string,
 }
 
 export function config(overrides: Record<string, unknown> = {}, stack = 'prod', secrets: SecretPresence = ALL_SECRETS): StackConfig {
-  return parseStackConfig(stack, baseRaw(overrides), secrets);
+  return validateStackConfig(stack, baseRaw(overrides), secrets, 'deploy');
 }
 
 /** The ObservatoryError a function throws (fails the test if it throws nothing or something else). */

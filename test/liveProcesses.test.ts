@@ -1,5 +1,6 @@
 /** The live stack's process handling, webhook receiver and demo-app helpers. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matchRoute, parseFaults } from '../live/demoApp';
@@ -59,6 +60,37 @@ describe('Supervisor', () => {
     expect(() => sup.start({ name: 'ghost', command: '/nonexistent/binary', args: [] })).toThrow('ghost: could not start /nonexistent/binary (not found or not executable)');
     expect(sup.live).toEqual([]);
   });
+});
+
+describe('interrupted start-up (Ctrl-C while servers are still being started)', () => {
+  it('stops every server, starts none after the signal, removes the run directory and exits 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-interrupt-'));
+    const dir = path.join(base, 'run');
+    fs.mkdirSync(dir);
+    const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+    const child = spawn(tsx, [path.join(__dirname, 'fixtures', 'live', 'interruptDuringStartup.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    await new Promise((r) => setTimeout(r, 300)); // a few more servers start meanwhile
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const pids = fs.readFileSync(path.join(base, 'pids'), 'utf8').split('\n').filter(Boolean).map(Number);
+    expect(pids.length).toBeGreaterThan(1);
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+    expect(fs.existsSync(dir)).toBe(false);
+    // start-up code still running after the signal: its start was refused, not left running past the cleanup
+    expect(fs.readFileSync(path.join(base, 'refused'), 'utf8')).toBe('SIGINT\n');
+    fs.rmSync(base, { recursive: true, force: true });
+  }, 60_000);
 });
 
 describe('pollUntil', () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Artifact } from '../generators/artifact';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import type { StackSecrets } from '../stacks/monitoringStack';
 import type { SecretKey } from '../stacks/config/secrets';
 import { ObservatoryError } from '../catalog/errors';
@@ -37,12 +37,12 @@ function failure(raw: Record<string, unknown>, secrets: Partial<Record<SecretKey
 describe('bad stack config fails before any resource is registered', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ['min replicas above max', { ...kube, apps: [{ ...app, replicas: { min: 5, max: 2 } }] }, 'stack prod: observatory:apps[0].replicas: min (5) must be <= max (2)'],
-    ['an unknown target', { ...kube, target: 'nomad' }, 'stack prod: observatory:target: Invalid option: expected one of "docker"|"kubernetes"'],
+    ['an unknown target', { ...kube, target: 'nomad' }, 'stack prod: observatory:target: must be one of "docker", "kubernetes" (got "nomad")'],
     ['an app without an image tag', { ...kube, apps: [{ ...app, image: 'registry.example.com/api' }] }, 'stack prod: observatory:apps[0].image: must be pinned with a tag or digest (e.g. repo/app:1.4.2)'],
-    ['a CPU target of 0', { ...kube, apps: [{ ...app, cpuTarget: 0 }] }, 'stack prod: observatory:apps[0].cpuTarget: Too small: expected number to be >=1'],
-    ['a CPU target of 101', { ...kube, apps: [{ ...app, cpuTarget: 101 }] }, 'stack prod: observatory:apps[0].cpuTarget: Too big: expected number to be <=100'],
+    ['a CPU target of 0', { ...kube, apps: [{ ...app, cpuTarget: 0 }] }, 'stack prod: observatory:apps[0].cpuTarget: must be >= 1 (got 0)'],
+    ['a CPU target of 101', { ...kube, apps: [{ ...app, cpuTarget: 101 }] }, 'stack prod: observatory:apps[0].cpuTarget: must be <= 100 (got 101)'],
     ['an app named like a monitoring service', { ...kube, apps: [{ ...app, name: 'grafana' }] }, 'stack prod: observatory:apps[0].name: "grafana" is the name of a monitoring service; pick another name'],
-    ['a non-root uid of 0', { ...kube, apps: [{ ...app, runAsUser: 0 }] }, 'stack prod: observatory:apps[0].runAsUser: Too small: expected number to be >=1'],
+    ['a non-root uid of 0', { ...kube, apps: [{ ...app, runAsUser: 0 }] }, 'stack prod: observatory:apps[0].runAsUser: must be >= 1 (got 0)'],
     [
       'docker: two services on one host port',
       { ...dockerBase, docker: { ports: { grafana: 9090 } } },

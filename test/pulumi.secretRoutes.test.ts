@@ -6,7 +6,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Artifact } from '../generators/artifact';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { assertNoPlaceholders } from '../stacks/artifacts';
 import { secretPlaceholder } from '../stacks/config/secrets';
 import { config, errorOf } from './helpers';

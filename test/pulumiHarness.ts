@@ -52,6 +52,24 @@ export function setConfig(raw: Record<string, unknown>, secrets: Partial<Record<
   pulumi.runtime.setAllConfig(all, Object.keys(secrets).map((k) => `observatory:${k}`));
 }
 
+/**
+ * Installs a stack file's `config:` mapping as the engine passes it to the program: every value as
+ * text (structured values as JSON), `{secure: ...}` values decrypted to `secretValues[key]` (default
+ * FAKE_SECRETS) and listed as secret keys, everything else (a secret key set in plain text too) not.
+ */
+export function setStackFileConfig(mapping: Record<string, unknown>, secretValues: Partial<Record<string, string>> = FAKE_SECRETS): void {
+  const all: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(mapping)) {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'secure' in value) {
+      const name = key.slice(key.indexOf(':') + 1);
+      all[key] = secretValues[name] ?? 'fake-secret-value';
+      secretKeys.push(key);
+    } else all[key] = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+  pulumi.runtime.setAllConfig(all, secretKeys);
+}
+
 export function setupMocks(stack: string): Registered[] {
   const registered: Registered[] = [];
   pulumi.runtime.setMocks(

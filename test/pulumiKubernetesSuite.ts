@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PrometheusConfig } from '../generators/prometheusConfig';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_NAMES, internalEndpoints } from '../generators/topology';
 import { routeOf } from '../stacks/artifacts';
 import { GRAFANA_DASHBOARDS_DIR } from '../stacks/paths';

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import type { ContainerRecipe } from '../stacks/recipes';
 import { alertmanagerRecipe, nodeExporterRecipe, postgresExporterRecipe, prometheusRecipe, redisExporterRecipe } from '../stacks/recipes';
 import { config, tempDir } from './helpers';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../generators/artifact';
-import { renderStack } from '../generators/renderStack';
+import { renderStack } from '../render/renderStack';
 import { PORTS } from '../generators/topology';
 import { checkArtifacts, filesUnder, routeOf } from '../stacks/artifacts';
 import { secretPlaceholder } from '../stacks/config/secrets';
@@ -184,7 +184,7 @@ describe('kubernetes builders', () => {
   });
 
   it('Prometheus: retention flags from config, data on the claim, config and rules read-only', () => {
-    const tuned = config({ retention: { time: '45d', size: '120GB' } });
+    const tuned = config({ retention: { time: '45d', size: '120GB' }, storage: { prometheus: '150Gi' } });
     const plan = planPrometheus(tuned, renderStack(tuned));
     const dep = data<Deployment>(buildPrometheusDeployment(tuned, plan, { namespace: 'ns', configMapName: 'cfg', rulesConfigMapName: 'rules', serviceAccountName: 'sa', pvcName: 'pvc' }));
     const container = dep.spec.template.spec.containers[0];

@@ -1,39 +1,29 @@
 /**
- * Reads the stack config inside the Pulumi program, through the same schema the render CLI uses.
- * Secret values stay Outputs; only their presence is validated before any resource is created.
+ * Reads the stack config inside the Pulumi program through stacks/config/load.ts, the same
+ * validation the render CLI runs. The engine's config already has the form load.ts takes; here the
+ * secret values are known too, so they are checked (and a secret stored in plain text is refused)
+ * before any resource is created. The values then reach the components only as secret Outputs.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { parseStackConfig, type StackConfig } from './schema';
-import { SECRET_KEYS, type SecretKey, type SecretPresence } from './secrets';
+import { loadStackConfig, NAMESPACE, type EngineConfig } from './load';
+import type { StackConfig } from './schema';
+import { SECRET_KEYS, type SecretKey } from './secrets';
 
-const NAMESPACE = 'observatory';
+/** Exported by the SDK's runtime but marked internal: whether the engine passed a key as a secret. */
+function isConfigSecret(key: string): boolean {
+  const runtimeConfig = require('@pulumi/pulumi/runtime/config') as { isConfigSecret(k: string): boolean };
+  return runtimeConfig.isConfigSecret(key);
+}
 
-/** Every `observatory:*` key that is set, parsed as Pulumi parses structured config. */
-function rawConfig(): { raw: Record<string, unknown>; secrets: SecretPresence } {
-  const raw: Record<string, unknown> = {};
-  const secrets: SecretPresence = {};
-  const all = pulumi.runtime.allConfig();
-  for (const [fullKey, text] of Object.entries(all)) {
-    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
-    const key = fullKey.slice(NAMESPACE.length + 1);
-    if ((SECRET_KEYS as readonly string[]).includes(key)) {
-      // Whether it was stored encrypted is checked on the committed stack file by the render CLI;
-      // here requireSecret() makes the value a secret Output either way.
-      secrets[key as SecretKey] = 'secret';
-      continue;
-    }
-    try {
-      raw[key] = JSON.parse(text);
-    } catch {
-      raw[key] = text; // plain strings are stored unquoted
-    }
-  }
-  return { raw, secrets };
+/** Every config key the engine passed, with whether it is stored encrypted. */
+export function engineConfig(): EngineConfig {
+  const entries: Record<string, { text: string; secret: boolean }> = {};
+  for (const [key, text] of Object.entries(pulumi.runtime.allConfig())) entries[key] = { text, secret: isConfigSecret(key) };
+  return entries;
 }
 
 export function loadStackConfigFromPulumi(): StackConfig {
-  const { raw, secrets } = rawConfig();
-  return parseStackConfig(pulumi.getStack(), raw, secrets);
+  return loadStackConfig(pulumi.getStack(), engineConfig(), 'deploy');
 }
 
 /** The secret values the config requires (plus optional ones that are set), as secret Outputs. */

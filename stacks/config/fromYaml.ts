@@ -1,42 +1,40 @@
 /**
- * Reads `Pulumi.<stack>.yaml` the way `pulumi config` stores it, for the render CLI (which runs
- * without the Pulumi CLI). Secret values (`{secure: ...}`) are never decrypted: only their presence
- * is passed on.
+ * Reads `Pulumi.<stack>.yaml` the way the Pulumi engine does, for the render CLI (which runs
+ * without the Pulumi CLI): values become text as the engine passes them to the program, and secret
+ * values (`{secure: ...}`) are never decrypted — only their presence is passed on. Validation is
+ * stacks/config/load.ts, the same as inside the program.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { ObservatoryError } from '../../catalog/errors';
-import { parseStackConfig, type StackConfig } from './schema';
-import { SECRET_KEYS, type SecretKey, type SecretPresence } from './secrets';
+import { checkStackName, decodeEntries, loadStackConfig, type EngineConfig } from './load';
+import type { StackConfig } from './schema';
+import type { SecretPresence } from './secrets';
 
-const PREFIX = 'observatory:';
+/** Top-level keys of a Pulumi stack file. */
+const STACK_FILE_KEYS = ['config', 'environment', 'secretsprovider', 'encryptedkey', 'encryptionsalt'];
 
-/** Splits a stack file's `config:` mapping into plain values and secret presence. */
-export function splitConfig(stack: string, config: unknown): { raw: Record<string, unknown>; secrets: SecretPresence } {
-  if (config === undefined || config === null) return { raw: {}, secrets: {} };
+const isSecure = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value) && 'secure' in value;
+
+/** A stack file's `config:` mapping in the engine's form: scalars as text, structured values as JSON. */
+export function stackFileEntries(stack: string, config: unknown): EngineConfig {
+  if (config === undefined || config === null) return {};
   if (typeof config !== 'object' || Array.isArray(config)) {
     throw new ObservatoryError(`stack ${stack}: config`, 'must be a mapping of "observatory:<key>: value"');
   }
-  const raw: Record<string, unknown> = {};
-  const secrets: SecretPresence = {};
-  for (const [fullKey, value] of Object.entries(config as Record<string, unknown>)) {
-    if (!fullKey.startsWith(PREFIX)) {
-      // Provider settings such as kubernetes:context belong to other namespaces; leave them alone.
-      if (fullKey.includes(':')) continue;
-      throw new ObservatoryError(`stack ${stack}: ${fullKey}`, `config keys must be namespaced, e.g. "${PREFIX}${fullKey}"`);
-    }
-    const key = fullKey.slice(PREFIX.length);
-    if ((SECRET_KEYS as readonly string[]).includes(key)) {
-      const isSecure = typeof value === 'object' && value !== null && 'secure' in value;
-      secrets[key as SecretKey] = isSecure ? 'secret' : 'plaintext';
-      continue;
-    }
-    if (typeof value === 'object' && value !== null && 'secure' in value) {
-      throw new ObservatoryError(`stack ${stack}: ${fullKey}`, 'is not a secret setting; set it without --secret');
-    }
-    raw[key] = value;
+  const entries: Record<string, { text: string | undefined; secret: boolean }> = {};
+  for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
+    if (isSecure(value)) entries[key] = { text: undefined, secret: true };
+    else if (value === null || value === undefined) entries[key] = { text: '', secret: false };
+    else entries[key] = { text: typeof value === 'object' ? JSON.stringify(value) : String(value), secret: false };
   }
+  return entries;
+}
+
+/** Splits a stack file's `config:` mapping into plain values and secret presence. */
+export function splitConfig(stack: string, config: unknown): { raw: Record<string, unknown>; secrets: SecretPresence } {
+  const { raw, secrets } = decodeEntries(stack, stackFileEntries(stack, config));
   return { raw, secrets };
 }
 
@@ -44,30 +42,51 @@ export function stackFilePath(root: string, stack: string): string {
   return path.join(root, `Pulumi.${stack}.yaml`);
 }
 
-/** Stacks that have a `Pulumi.<stack>.yaml` in root, sorted. */
+/**
+ * Stacks that have a `Pulumi.<stack>.yaml` in root, sorted. A stack file whose name is not a usable
+ * stack name, or a `.yml` one (which render would otherwise skip in silence), is an error.
+ */
 export function listStacks(root: string): string[] {
-  return fs
-    .readdirSync(root)
-    .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
+  const stacks: string[] = [];
+  for (const f of fs.readdirSync(root).sort()) {
+    if (f === 'Pulumi.yaml' || f === 'Pulumi.yml') continue;
+    const yml = /^Pulumi\.(.+)\.yml$/.exec(f);
+    if (yml) throw new ObservatoryError(f, `stack files end in .yaml: rename it to Pulumi.${yml[1]}.yaml`);
+    const m = /^Pulumi\.(.+)\.yaml$/.exec(f);
+    if (!m) continue;
+    checkStackName(m[1], `${f}: stack name "${m[1]}"`);
+    stacks.push(m[1]);
+  }
+  return stacks;
 }
 
-export function loadStackConfigFile(root: string, stack: string): StackConfig {
+/** The parsed stack file: a mapping with Pulumi's top-level keys only. */
+function readStackFile(root: string, stack: string): Record<string, unknown> {
   const file = stackFilePath(root, stack);
+  const name = path.basename(file);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new ObservatoryError(`stack ${stack}`, `no stack file ${path.basename(file)} in ${root}`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ObservatoryError(`stack ${stack}`, code === 'ENOENT' ? `no stack file ${name} in ${root}` : `cannot read ${name} (${code ?? (e as Error).message})`);
   }
   let doc: unknown;
   try {
-    doc = yaml.load(text);
+    // The core schema, as Pulumi's YAML reader: no timestamps or other implicit types.
+    doc = yaml.load(text, { schema: yaml.CORE_SCHEMA });
   } catch (e) {
-    throw new ObservatoryError(`stack ${stack}: ${path.basename(file)}`, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new ObservatoryError(`stack ${stack}: ${name}`, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
-  const config = doc && typeof doc === 'object' ? (doc as { config?: unknown }).config : undefined;
-  const { raw, secrets } = splitConfig(stack, config);
-  return parseStackConfig(stack, raw, secrets, 'render');
+  if (doc === undefined || doc === null) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ObservatoryError(`stack ${stack}: ${name}`, 'must be a mapping with a config: key');
+  for (const key of Object.keys(doc)) {
+    if (!STACK_FILE_KEYS.includes(key)) throw new ObservatoryError(`stack ${stack}: ${name}: ${key}`, `unknown top-level key (a stack file holds ${STACK_FILE_KEYS.join(', ')}); check the spelling`);
+  }
+  return doc as Record<string, unknown>;
+}
+
+export function loadStackConfigFile(root: string, stack: string): StackConfig {
+  checkStackName(stack);
+  return loadStackConfig(stack, stackFileEntries(stack, readStackFile(root, stack).config), 'render');
 }

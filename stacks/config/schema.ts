@@ -1,7 +1,7 @@
 /**
  * The one stack-config schema. It validates `Pulumi.<stack>.yaml` when the render CLI reads it and
- * `pulumi.Config` when the Pulumi program reads it (stacks/config/load.ts feeds both through
- * parseStackConfig), so the two can never accept different things.
+ * the engine's config when the Pulumi program reads it (stacks/config/load.ts feeds both through
+ * parseStackConfig and then stacks/config/checks.ts), so the two can never accept different things.
  *
  * Every optional key documents its default. Per-environment defaults (retention, storage) come from
  * ENVIRONMENT_DEFAULTS, keyed by the stack's environment.
@@ -13,6 +13,7 @@ import { ObservatoryError } from '../../catalog/errors';
 import { DEFAULT_SLO } from '../../catalog/slos';
 import { DEFAULT_THRESHOLDS, RATIO_THRESHOLDS, type ThresholdKey, type Thresholds } from '../../catalog/thresholds';
 import { IMAGES, type ImageKey } from '../versions';
+import { imageReferenceProblem } from './imageReference';
 import type { SecretKey, SecretPresence } from './secrets';
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -25,14 +26,39 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, { retentionTime: string; 
   prod: { retentionTime: '30d', retentionSize: '90GB', prometheusStorage: '100Gi' },
 };
 
-const duration = z.string().refine(isDuration, { message: 'must be a Prometheus duration such as 15s, 5m or 1h' });
+const DURATION_PROBLEM = 'must be a Prometheus duration such as 15s, 5m or 1h';
+/** A bare number ("15" or 15) gets the fix spelled out: write 15s. */
+const duration = z
+  .string({ error: (iss) => (typeof iss.input === 'number' ? `(${iss.input}) needs a unit: write ${iss.input}s` : DURATION_PROBLEM) })
+  .superRefine((s, ctx) => {
+    if (/^[0-9]+$/.test(s)) ctx.addIssue({ code: 'custom', message: `(${s}) needs a unit: write ${s}s` });
+    else if (!isDuration(s)) ctx.addIssue({ code: 'custom', message: DURATION_PROBLEM });
+  });
+/** host:port with a port Prometheus and Alertmanager can dial. */
+const hostPort = z.string().superRefine((s, ctx) => {
+  const m = /^[A-Za-z0-9.-]+:([0-9]{1,5})$/.exec(s);
+  if (!m) ctx.addIssue({ code: 'custom', message: 'must be host:port' });
+  else if (Number(m[1]) < 1 || Number(m[1]) > 65535) ctx.addIssue({ code: 'custom', message: `port ${m[1]} must be between 1 and 65535` });
+});
+/** An SLO objective as a ratio; 99.9 (a percentage) gets the fix spelled out. */
+const objective = z.number().superRefine((v, ctx) => {
+  if (v >= 50 && v < 100) ctx.addIssue({ code: 'custom', message: `(${v}) is a ratio: write ${Number((v / 100).toPrecision(6))} for ${v}%` });
+  else if (!(v > 0.5 && v < 1)) ctx.addIssue({ code: 'custom', message: `(${v}) must be between 0.5 and 1 exclusive (e.g. 0.999)` });
+});
+/** Upper bound of replicas.min/max: far above any single app, low enough that a typo cannot make render enumerate a billion targets. */
+export const MAX_REPLICAS = 1000;
+/** Plain env names that look like credentials: plain env is stored in clear text (stack file, container spec, pod spec). */
+const SECRET_LIKE_ENV = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|(^|_)DSN($|_)/i;
 const dnsLabel = z
   .string()
   .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, { message: 'must be a DNS label: lower-case letters, digits and "-", starting with a letter, at most 40 characters' });
 const k8sQuantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: 'must be a Kubernetes quantity such as 250m, 128Mi or 1Gi' });
 const byteSize = z.string().regex(/^[0-9]+(B|KB|MB|GB|TB)$/, { message: 'must be a Prometheus byte size such as 512MB or 10GB' });
 /** A pinned image: a tag other than `latest`, or a digest. */
-export const pinnedImage = z.string().refine((s) => /@sha256:[a-f0-9]{64}$/.test(s) || /:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(s.replace(/^[^/]*:[0-9]+\//, '')), {
+export const pinnedImage = z.string().superRefine((s, ctx) => {
+  const problem = imageReferenceProblem(s);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `is not a valid image reference: ${problem}`, abort: true });
+}).refine((s) => /@sha256:[a-f0-9]{64}$/.test(s) || /:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(s.replace(/^[^/]*:[0-9]+\//, '')), {
   message: 'must be pinned with a tag or digest (e.g. repo/app:1.4.2)',
 }).refine((s) => !/:latest$/.test(s), { message: 'must not use the "latest" tag; pin a version' });
 
@@ -55,7 +81,7 @@ const appSchema = z
     /** Liveness and readiness probe path. Default: /healthz */
     healthPath: z.string().startsWith('/').default('/healthz'),
     /** HPA bounds. Defaults: min 2, max 10. Docker runs `min` replicas. */
-    replicas: z.object({ min: z.number().int().min(1).default(2), max: z.number().int().min(1).default(10) }).strict().prefault({}),
+    replicas: z.object({ min: z.number().int().min(1).max(MAX_REPLICAS).default(2), max: z.number().int().min(1).max(MAX_REPLICAS).default(10) }).strict().prefault({}),
     /** HPA CPU utilisation target in percent of requests. Default: 70 */
     cpuTarget: z.number().int().min(1).max(100).default(70),
     /** Optional HPA memory utilisation target in percent. Default: none */
@@ -64,8 +90,11 @@ const appSchema = z
     scaleUpStabilizationSeconds: z.number().int().min(0).max(3600).default(60),
     /** HPA scale-down stabilisation window (s). Default: 300 */
     scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
-    /** PodDisruptionBudget minAvailable. Default: 1 */
-    minAvailable: z.number().int().min(0).default(1),
+    /**
+     * PodDisruptionBudget minAvailable; must stay below replicas.min so a node drain can evict a
+     * pod when the app runs at its minimum. Default: 1 (0 when replicas.min is 1)
+     */
+    minAvailable: z.number().int().min(0).optional(),
     /** Requests and limits. Defaults: requests 100m/128Mi, limits 500m/256Mi. */
     resources: resources.prefault({}),
     /**
@@ -81,13 +110,19 @@ const appSchema = z
     if (app.replicas.min > app.replicas.max) {
       ctx.addIssue({ code: 'custom', path: ['replicas'], message: `min (${app.replicas.min}) must be <= max (${app.replicas.max})` });
     }
-    if (app.minAvailable > app.replicas.min) {
-      ctx.addIssue({ code: 'custom', path: ['minAvailable'], message: `(${app.minAvailable}) must be <= replicas.min (${app.replicas.min}) or no pod could ever be evicted` });
+    if (app.minAvailable !== undefined && app.minAvailable >= app.replicas.min) {
+      ctx.addIssue({ code: 'custom', path: ['minAvailable'], message: `(${app.minAvailable}) must be below replicas.min (${app.replicas.min}) or no pod could be evicted while the app runs at its minimum` });
+    }
+    for (const [name, value] of Object.entries(app.env)) {
+      if (SECRET_LIKE_ENV.test(name) || /:\/\/[^/@\s]+:[^/@\s]+@/.test(value)) {
+        ctx.addIssue({ code: 'custom', path: ['env', name], message: 'looks like a credential; apps.env is plain text (stack file, container and pod spec); pass secrets through your platform\'s secret store' });
+      }
     }
     for (const key of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL'] as const) {
       if (app.env[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['env', key], message: 'is set by the stack (OTLP over HTTP to its Jaeger); remove it' });
     }
-  });
+  })
+  .transform((app) => ({ ...app, minAvailable: app.minAvailable ?? Math.min(1, app.replicas.min - 1) }));
 
 const thresholdsSchema = z
   .object(Object.fromEntries(Object.keys(DEFAULT_THRESHOLDS).map((k) => [k, z.number().positive().optional()])) as Record<ThresholdKey, z.ZodOptional<z.ZodNumber>>)
@@ -101,7 +136,7 @@ const rawSchema = z
   .object({
     /** Where the stack runs. Required. */
     target: z.enum(['docker', 'kubernetes']),
-    /** dev, staging or prod. Default: the stack name when it is one of those, else dev. */
+    /** dev, staging or prod. Default: the stack name when it is one of those; required for any other stack name. */
     environment: z.enum(ENVIRONMENTS).optional(),
     /** Kubernetes namespace for everything (apps included). Default: observatory */
     namespace: dnsLabel.default('observatory'),
@@ -122,7 +157,7 @@ const rawSchema = z
         /** postgres_exporter; needs the postgresDsn secret. Default: enabled */
         postgres: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
         /** redis_exporter. Default: enabled, address redis:6379; redisPassword secret optional. */
-        redis: z.object({ enabled: z.boolean().default(true), address: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, { message: 'must be host:port' }).default('redis:6379') }).strict().prefault({}),
+        redis: z.object({ enabled: z.boolean().default(true), address: hostPort.default('redis:6379') }).strict().prefault({}),
         /** node_exporter (DaemonSet on kubernetes, a container on docker). Default: enabled */
         node: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
       })
@@ -142,8 +177,8 @@ const rawSchema = z
     /** SLO overrides; defaults: catalog/slos.ts. */
     slo: z
       .object({
-        availabilityObjective: z.number().gt(0.5).lt(1).optional(),
-        latencyObjective: z.number().gt(0.5).lt(1).optional(),
+        availabilityObjective: objective.optional(),
+        latencyObjective: objective.optional(),
         latencyThresholdSeconds: z.number().positive().optional(),
       })
       .strict()
@@ -159,7 +194,7 @@ const rawSchema = z
           .object({
             to: z.email(),
             from: z.email(),
-            smarthost: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, { message: 'must be host:port' }),
+            smarthost: hostPort,
             username: z.string().min(1),
           })
           .strict()
@@ -174,7 +209,7 @@ const rawSchema = z
         /** Default: admin. The password is the grafanaAdminPassword secret. */
         adminUser: z.string().min(1).default('admin'),
         /** Public URL Grafana is reached at. Default: http://localhost:3000 */
-        rootUrl: z.url().default('http://localhost:3000'),
+        rootUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://grafana.example.com' }).default('http://localhost:3000'),
       })
       .strict()
       .prefault({}),
@@ -188,7 +223,8 @@ const rawSchema = z
          * 127.0.0.1: older Docker engines resolve it to every interface.
          */
         bindAddress: z
-          .union([z.ipv4(), z.literal('localhost')])
+          .string()
+          .refine((s) => s === 'localhost' || z.ipv4().safeParse(s).success, { error: (iss) => `must be an IPv4 address such as 127.0.0.1, or localhost (got ${JSON.stringify(iss.input)})` })
           .default('127.0.0.1')
           .transform((a) => (a === 'localhost' ? '127.0.0.1' : a)),
         ports: z
@@ -209,6 +245,31 @@ const rawSchema = z
   .strict();
 
 export type RawStackConfig = z.input<typeof rawSchema>;
+
+/** Unwraps defaults and optionals down to the value's own schema. */
+function innerType(t: z.core.$ZodType): z.core.$ZodType {
+  const def = t._zod.def;
+  if (def.type === 'default' || def.type === 'optional' || def.type === 'prefault' || def.type === 'nullable') return innerType((def as z.core.$ZodDefaultDef).innerType);
+  return t;
+}
+
+function isText(t: z.core.$ZodType): boolean {
+  const inner = innerType(t);
+  const def = inner._zod.def;
+  if (def.type === 'string' || def.type === 'enum') return true;
+  if (def.type === 'union') return (def as z.core.$ZodUnionDef).options.every(isText);
+  if (def.type === 'literal') return (def as z.core.$ZodLiteralDef<z.core.util.Literal>).values.every((v) => typeof v === 'string');
+  return false;
+}
+
+/**
+ * Whether a top-level key's value is text. The engine passes every config value as text, structured
+ * ones as JSON; a text key must not be JSON-parsed (`namespace: "true"` is the string "true").
+ */
+export function isTextKey(key: string): boolean {
+  const t = (rawSchema.shape as Record<string, z.core.$ZodType | undefined>)[key];
+  return t !== undefined && isText(t);
+}
 export type AppConfig = z.output<typeof appSchema>;
 
 export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environment' | 'retention' | 'storage' | 'images' | 'alerts' | 'slo'> {
@@ -254,17 +315,20 @@ function requiredSecretsOf(c: z.output<typeof rawSchema>): SecretKey[] {
 export type SecretMode = 'deploy' | 'render';
 
 /**
- * Validates raw config (keys without the `observatory:` prefix) and the presence of secrets.
- * Throws one ObservatoryError naming the stack, the key and the problem.
+ * Validates raw config (keys without the `observatory:` prefix) against the schema and the
+ * cross-key rules, and the presence of secrets. Throws one ObservatoryError naming the stack, the
+ * key and the problem. The whole-config checks follow in stacks/config/checks.ts; use
+ * stacks/config/load.ts (loadStackConfig / validateStackConfig), which runs both.
  */
 export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPresence, mode: SecretMode = 'deploy'): StackConfig {
   const fail = (key: string, problem: string): never => {
     throw new ObservatoryError(`stack ${stack}: observatory:${key}`, problem);
   };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('(config)', 'expected a mapping of observatory:* keys');
-  const result = rawSchema.safeParse(raw);
+  const result = rawSchema.safeParse(raw, { error: plainMessage });
   if (!result.success) {
     const issue = result.error.issues[0];
+    if (issue.code === 'invalid_key' && issue.issues.length > 0) fail(formatPath(issue.path), issue.issues[0].message);
     if (issue.code === 'unrecognized_keys') {
       const at = formatPath(issue.path);
       fail(at ? `${at}.${issue.keys[0]}` : issue.keys[0], `unknown key (check the spelling; see stacks/config/schema.ts)`);
@@ -273,7 +337,11 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     fail(formatPath(issue.path) || '(config)', issue.message);
   }
   const c = result.data!;
-  const environment: Environment = c.environment ?? ((ENVIRONMENTS as readonly string[]).includes(stack) ? (stack as Environment) : 'dev');
+  const environment: Environment =
+    c.environment ??
+    ((ENVIRONMENTS as readonly string[]).includes(stack)
+      ? (stack as Environment)
+      : fail('environment', `is required: stack "${stack}" is not named dev, staging or prod, so its retention, storage and resources cannot be guessed`));
   const envDefaults = ENVIRONMENT_DEFAULTS[environment];
 
   const names = new Set<string>();
@@ -291,6 +359,7 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     if (thresholds[key] > 1) fail(`alerts.thresholds.${key}`, `(${thresholds[key]}) is a ratio and must be <= 1 (write 0.05 for 5%)`);
   }
   if (thresholds.latencyP95Warning >= thresholds.latencyP95Critical) fail('alerts.thresholds.latencyP95Warning', `(${thresholds.latencyP95Warning}) must be below latencyP95Critical (${thresholds.latencyP95Critical})`);
+  if (thresholds.latencyP99Critical < thresholds.latencyP95Critical) fail('alerts.thresholds.latencyP99Critical', `(${thresholds.latencyP99Critical}) must be >= latencyP95Critical (${thresholds.latencyP95Critical}); the 99th percentile is never below the 95th`);
   if (thresholds.errorRatioWarning >= thresholds.errorRatioCritical) fail('alerts.thresholds.errorRatioWarning', `(${thresholds.errorRatioWarning}) must be below errorRatioCritical (${thresholds.errorRatioCritical})`);
   if (thresholds.dbQueryMeanWarning >= thresholds.dbQueryMeanCritical) fail('alerts.thresholds.dbQueryMeanWarning', `(${thresholds.dbQueryMeanWarning}) must be below dbQueryMeanCritical (${thresholds.dbQueryMeanCritical})`);
 
@@ -306,7 +375,7 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     if (presence === undefined && mode === 'deploy' && requiredSecrets.includes(key)) fail(key, `secret is missing; set it with \`pulumi config set --secret observatory:${key} <value>\``);
   }
 
-  return {
+  const config: StackConfig = {
     ...c,
     stack,
     environment,
@@ -317,6 +386,35 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     slo,
     requiredSecrets,
   };
+  return config;
+}
+
+/** zod's default wording, said plainly with the value that was given. */
+function plainMessage(iss: z.core.$ZodRawIssue): string | undefined {
+  const got = (v: unknown) => (v === undefined ? '' : ` (got ${JSON.stringify(v)})`);
+  switch (iss.code) {
+    case 'too_small':
+      if (iss.origin === 'number' || iss.origin === 'int') return `must be ${iss.inclusive === false ? '>' : '>='} ${String(iss.minimum)}${got(iss.input)}`;
+      if (iss.origin === 'string') return `must not be empty`;
+      return undefined;
+    case 'too_big':
+      if (iss.origin === 'number' || iss.origin === 'int') return `must be ${iss.inclusive === false ? '<' : '<='} ${String(iss.maximum)}${got(iss.input)}`;
+      return undefined;
+    case 'invalid_type':
+      if (iss.expected === 'int') return `must be a whole number${got(iss.input)}`;
+      return `must be ${iss.expected === 'object' ? 'a mapping' : iss.expected === 'array' ? 'a list' : `a ${iss.expected}`}${got(iss.input)}`;
+    case 'invalid_format': {
+      const f = iss as unknown as { format: string; prefix?: string };
+      if (f.format === 'email') return `must be an e-mail address${got(iss.input)}`;
+      if (f.format === 'starts_with') return `must start with "${f.prefix}"${got(iss.input)}`;
+      if (f.format === 'url') return `must be a URL${got(iss.input)}`;
+      return undefined;
+    }
+    case 'invalid_value':
+      return `must be one of ${iss.values.map((v) => JSON.stringify(v)).join(', ')}${got(iss.input)}`;
+    default:
+      return undefined;
+  }
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {

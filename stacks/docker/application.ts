@@ -12,7 +12,7 @@ import { appReplicaHost } from '../../generators/topology';
 import type { AppConfig, StackConfig } from '../config/schema';
 import { appRecipe } from '../recipes';
 import type { DockerServiceArgs } from './common';
-import { appResourcesKey, buildContainerArgs, checkDockerLimits, dockerName } from './container';
+import { buildContainerArgs, dockerName } from './container';
 import { pullImage } from './image';
 
 export interface ApplicationArgs extends DockerServiceArgs {
@@ -40,7 +40,6 @@ export class Application extends pulumi.ComponentResource {
 
   constructor(name: string, args: ApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
     const { config, app } = args;
-    checkDockerLimits(app.resources, appResourcesKey(config, config.apps.indexOf(app)));
     super('observatory:docker:Application', name, {}, opts);
     const image = pullImage(name, app.image, this);
     this.containerNames = Array.from({ length: app.replicas.min }, (_, i) => {

@@ -9,7 +9,6 @@ import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from '../config/schema';
 import { cpuString, memoryMiB } from '../quantity';
 import type { ContainerRecipe } from '../recipes';
-import { INFRA_RESOURCES, type Resources } from '../resources';
 
 type Upload = docker.types.input.ContainerUpload;
 
@@ -104,23 +103,6 @@ export function buildContainerArgs(recipe: ContainerRecipe, o: DockerContainerOp
     ...(o.ports && o.ports.length > 0 ? { ports: [...o.ports] } : {}),
     ...o.extra,
   };
-}
-
-/** Throws unless Docker can express these resources (memory of at least 6 MiB, valid quantities). */
-export function checkDockerLimits(r: Resources, at: string): void {
-  memoryMiB(r.limits.memory, `${at}.limits.memory`);
-  memoryMiB(r.requests.memory, `${at}.requests.memory`);
-  cpuString(r.limits.cpu, `${at}.limits.cpu`);
-}
-
-/** checkDockerLimits for every container the config runs, named by config key; the stack runs this before registering anything. */
-export function checkDockerResources(config: StackConfig): void {
-  config.apps.forEach((app, i) => checkDockerLimits(app.resources, appResourcesKey(config, i)));
-  for (const [service, r] of Object.entries(INFRA_RESOURCES[config.environment])) checkDockerLimits(r, `stacks/resources.ts INFRA_RESOURCES.${config.environment}.${service}`);
-}
-
-export function appResourcesKey(config: StackConfig, index: number): string {
-  return `stack ${config.stack}: observatory:apps[${index}].resources`;
 }
 
 /** A config file; readable by the (non-root) service user, owned by root so it cannot change it. */

@@ -1,6 +1,7 @@
 /**
  * The whole monitoring stack on one Docker engine (dev): a network, one component per service, one
- * per application. Checks run before this component registers, so bad input creates nothing.
+ * per application. The config was checked
+ * (stacks/config/load.ts) before this component registers, so bad input creates nothing.
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
@@ -9,7 +10,7 @@ import { stackEndpoints, type StackEndpoints } from '../../generators/topology';
 import { requireSecretValue, type PreparedStack } from '../monitoringStack';
 import { Alertmanager } from './alertmanager';
 import { Application } from './application';
-import { checkDockerResources, dockerName } from './container';
+import { dockerName } from './container';
 import { Grafana } from './grafana';
 import { Jaeger } from './jaeger';
 import { NodeExporter } from './nodeExporter';
@@ -25,7 +26,6 @@ export class DockerMonitoringStack extends pulumi.ComponentResource {
   constructor(name: string, args: DockerMonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
     const { config, artifacts, secrets } = args;
     if (config.target !== 'docker') throw new ObservatoryError(`stack ${config.stack}: observatory:target`, `is "${config.target}", not docker`);
-    checkDockerResources(config);
     const adminPassword = requireSecretValue(secrets, config, 'grafanaAdminPassword');
     const dsn = config.exporters.postgres.enabled ? requireSecretValue(secrets, config, 'postgresDsn') : undefined;
     super('observatory:docker:MonitoringStack', name, {}, opts);

@@ -18,9 +18,10 @@ import { resolveAlerts } from '../../alerts/index';
 import { RULES_DIR } from '../../alerts/ruleFiles';
 import { buildAlertTestFiles, expectedAnnotations, type PromtoolTestFile } from '../../alerts/unitTests';
 import { getCatalog } from '../../catalog';
-import { compareWithDisk, listFiles, writeArtifacts } from '../../cli/renderFiles';
+import { compareWithDisk, listFiles } from '../../render/renderFiles';
+import { writeStacks } from '../../render/stagedWrite';
 import type { Artifact, RenderContext, RenderOptions } from '../../generators/artifact';
-import { renderStack } from '../../generators/renderStack';
+import { renderStack } from '../../render/renderStack';
 import { listStacks, loadStackConfigFile } from '../../stacks/config/fromYaml';
 import type { StackConfig } from '../../stacks/config/schema';
 import { secretPlaceholder, type SecretKey } from '../../stacks/config/secrets';
@@ -157,18 +158,18 @@ describe('a stack with every override set passes the real tools too', () => {
   };
   const overridden = config(raw);
 
-  function renderTo(options: RenderOptions): { dir: string; artifacts: Artifact[] } {
-    const dir = path.join(tempDir('override'), 'stack');
+  async function renderTo(options: RenderOptions): Promise<{ dir: string; artifacts: Artifact[] }> {
+    const out = tempDir('override');
     const artifacts = renderStack(overridden, options);
-    writeArtifacts(dir, artifacts);
-    return { dir, artifacts };
+    await writeStacks(out, [{ stack: 'stack', artifacts }]);
+    return { dir: path.join(out, 'stack'), artifacts };
   }
 
   it.each([
     ['real `for` durations', {}],
     ['--alert-for 30s (what the live test renders)', { alertForOverride: '30s' }],
-  ])('%s: check rules, check config, unit tests, check-config', (_name, options: RenderOptions) => {
-    const { dir } = renderTo(options);
+  ])('%s: check rules, check config, unit tests, check-config', async (_name, options: RenderOptions) => {
+    const { dir } = await renderTo(options);
     const work = tempDir('override-work');
     const rules = runTool('promtool', ['check', 'rules', ...ruleFilesIn(dir)]);
     expect(rules.code, rules.output).toBe(0);
@@ -185,9 +186,9 @@ describe('a stack with every override set passes the real tools too', () => {
     expect(am.code, am.output).toBe(0);
   }, PROMTOOL_TEST_TIMEOUT);
 
-  it('the unit tests notice a rule that does not match its definition', () => {
+  it('the unit tests notice a rule that does not match its definition', async () => {
     // Render the rules with one threshold, test them with another: promtool must fail.
-    const { dir } = renderTo({});
+    const { dir } = await renderTo({});
     const work = tempDir('override-mismatch');
     const other = config({ ...raw, alerts: { ...raw.alerts, thresholds: { ...raw.alerts.thresholds, hostCpuUsage: 0.5 } } });
     const r = runAlertUnitTests(ctxOf(other), dir, work, 'observatory-host.alerts');

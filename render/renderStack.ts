@@ -10,10 +10,10 @@ import { ruleArtifacts } from '../alerts/ruleFiles';
 import { runbookArtifacts } from '../alerts/runbooks';
 import { dashboardArtifacts } from '../dashboards';
 import type { StackConfig } from '../stacks/config/schema';
-import type { Artifact, RenderContext, RenderOptions } from './artifact';
-import { catalogDocArtifact } from './catalogDocs';
-import { grafanaProvisioningArtifacts } from './grafanaProvisioning';
-import { renderPrometheusConfig } from './prometheusConfig';
+import type { Artifact, RenderContext, RenderOptions } from '../generators/artifact';
+import { catalogDocArtifact } from '../generators/catalogDocs';
+import { grafanaProvisioningArtifacts } from '../generators/grafanaProvisioning';
+import { renderPrometheusConfig } from '../generators/prometheusConfig';
 
 export function renderStack(config: StackConfig, options: RenderOptions = {}, catalog: Catalog = getCatalog()): Artifact[] {
   if (options.alertForOverride !== undefined && !isDuration(options.alertForOverride)) {

@@ -1,10 +1,14 @@
 /**
- * File-system side of render: write a stack's artifacts atomically (all stacks are rendered in
- * memory first, so a bad input writes nothing) and compare them with what is on disk.
+ * Reading side of render: list what is on disk and compare it with the rendered artifacts (the
+ * write side, staged and swapped, is render/stagedWrite.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Artifact } from '../generators/artifact';
+
+/** Marks a folder as render's own: render refuses to replace a folder without it. */
+export const RENDER_MARKER = '.observatory-render';
+export const RENDER_MARKER_TEXT = 'Written by `npm run render` (Observatory), which replaces this whole folder. Do not edit or add files here.\n';
 
 /** Every file below dir, as POSIX paths relative to it, sorted. */
 export function listFiles(dir: string): string[] {
@@ -26,35 +30,19 @@ export interface Difference {
   readonly path: string;
 }
 
+/** What render writes to dir: the artifacts plus the marker that makes the folder render's own. */
+export function expectedFiles(artifacts: readonly Artifact[]): Artifact[] {
+  return [...artifacts, { path: RENDER_MARKER, content: RENDER_MARKER_TEXT }];
+}
+
 export function compareWithDisk(dir: string, artifacts: readonly Artifact[]): Difference[] {
   const onDisk = new Set(listFiles(dir));
   const diffs: Difference[] = [];
-  for (const a of artifacts) {
+  for (const a of expectedFiles(artifacts)) {
     if (!onDisk.has(a.path)) diffs.push({ kind: 'missing', path: a.path });
     else if (fs.readFileSync(path.join(dir, a.path), 'utf8') !== a.content) diffs.push({ kind: 'stale', path: a.path });
     onDisk.delete(a.path);
   }
   for (const p of onDisk) diffs.push({ kind: 'extra', path: p });
   return diffs;
-}
-
-/** Replaces dir with exactly the artifacts: written to a sibling temp dir, then swapped in. */
-export function writeArtifacts(dir: string, artifacts: readonly Artifact[]): void {
-  const parent = path.dirname(dir);
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
-  try {
-    for (const a of artifacts) {
-      const file = path.join(tmp, a.path);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, a.content);
-    }
-    const old = `${tmp}.old`;
-    if (fs.existsSync(dir)) fs.renameSync(dir, old);
-    fs.renameSync(tmp, dir);
-    fs.rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
 }

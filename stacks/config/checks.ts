@@ -1,0 +1,100 @@
+/**
+ * Checks that need the whole, defaulted config (several keys at once, the target, the services'
+ * names). parseStackConfig runs them, so render, CI and `pulumi up` refuse exactly the same
+ * configs; nothing is checked only inside the Pulumi components.
+ */
+import { durationSeconds } from '../../catalog/duration';
+import { ObservatoryError } from '../../catalog/errors';
+import { SERVICE_LABELS, SERVICE_NAMES, appReplicaHosts } from '../../generators/topology';
+import { cpuMillicores, memoryBytes, memoryMiB } from '../quantity';
+import { INFRA_RESOURCES, type Resources } from '../resources';
+import type { StackConfig } from './schema';
+
+/** Prometheus byte sizes are base 2 (its units.Base2Bytes): 1KB = 1024 B. */
+const PROMETHEUS_BYTE_UNITS: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40 };
+
+/**
+ * Share of the Prometheus volume retention.size may use: the WAL, the head block and compaction
+ * need the rest. The environment defaults use 90% (prod 90GB of 100Gi).
+ */
+export const RETENTION_SIZE_MAX_SHARE = 0.9;
+
+export function prometheusBytes(size: string): number {
+  const m = /^([0-9]+)(B|KB|MB|GB|TB)$/.exec(size);
+  if (!m) throw new Error(`"${size}" is not a Prometheus byte size`);
+  return Number(m[1]) * PROMETHEUS_BYTE_UNITS[m[2]];
+}
+
+export function checkStackConfig(config: StackConfig): void {
+  const fail = (key: string, problem: string): never => {
+    throw new ObservatoryError(`stack ${config.stack}: observatory:${key}`, problem);
+  };
+  checkAppNames(config, fail);
+  config.apps.forEach((app, i) => checkRequestsWithinLimits(app.resources, `apps[${i}].resources`, fail));
+  checkRetention(config, fail);
+  if (config.target === 'docker') checkDocker(config, fail);
+}
+
+type Fail = (key: string, problem: string) => never;
+
+const EXPORTER_NAMES: Readonly<Record<string, string>> = { postgresExporter: 'PostgreSQL exporter', redisExporter: 'Redis exporter', nodeExporter: 'node exporter' };
+
+function checkAppNames(config: StackConfig, fail: Fail): void {
+  const services = new Set<string>(Object.values(SERVICE_NAMES));
+  // Exporter and self-monitoring series carry these `service` labels; an app of the same name
+  // would share them and mask (or fake) their alerts.
+  const labels = new Map<string, string>(Object.entries(SERVICE_LABELS).map(([job, label]) => [label, EXPORTER_NAMES[job] ?? job]));
+  config.apps.forEach((app, i) => {
+    if (services.has(app.name)) fail(`apps[${i}].name`, `"${app.name}" is the name of a monitoring service; pick another name`);
+    const job = labels.get(app.name);
+    if (job !== undefined) fail(`apps[${i}].name`, `"${app.name}" is the service label of the ${job} metrics; an app named so would mask their alerts; pick another name`);
+  });
+}
+
+function checkRequestsWithinLimits(r: Resources, at: string, fail: Fail): void {
+  const cpu = (q: string) => cpuMillicores(q, `${at}.cpu`);
+  const mem = (q: string) => memoryBytes(q, `${at}.memory`);
+  if (cpu(r.limits.cpu) <= 0) fail(`${at}.limits.cpu`, `(${r.limits.cpu}) must be more than zero`);
+  if (mem(r.limits.memory) <= 0) fail(`${at}.limits.memory`, `(${r.limits.memory}) must be more than zero`);
+  if (cpu(r.requests.cpu) > cpu(r.limits.cpu)) fail(`${at}.requests.cpu`, `(${r.requests.cpu}) must be <= limits.cpu (${r.limits.cpu})`);
+  if (mem(r.requests.memory) > mem(r.limits.memory)) fail(`${at}.requests.memory`, `(${r.requests.memory}) must be <= limits.memory (${r.limits.memory})`);
+}
+
+function checkRetention(config: StackConfig, fail: Fail): void {
+  const { time, size } = config.retention;
+  if (durationSeconds(time) === 0) fail('retention.time', `(${time}) must be longer than zero; Prometheus would keep no data`);
+  if (prometheusBytes(size) === 0) fail('retention.size', `(${size}) must be more than zero`);
+  if (config.target === 'kubernetes') {
+    const volume = memoryBytes(config.storage.prometheus, 'storage.prometheus');
+    if (prometheusBytes(size) > volume * RETENTION_SIZE_MAX_SHARE) {
+      fail('retention.size', `(${size}) must be at most ${RETENTION_SIZE_MAX_SHARE * 100}% of storage.prometheus (${config.storage.prometheus}); the WAL and compaction need the rest (Prometheus sizes are base 2: 1GB = 1Gi)`);
+    }
+  }
+}
+
+function checkDocker(config: StackConfig, fail: Fail): void {
+  // Network aliases share one DNS namespace: services, apps and app replicas.
+  const owner = new Map<string, string>(Object.values(SERVICE_NAMES).map((s) => [s, `service ${s}`]));
+  config.apps.forEach((app, i) => {
+    for (const host of [app.name, ...appReplicaHosts(app)]) {
+      const other = owner.get(host);
+      if (other !== undefined && other !== `apps[${i}]`) fail(`apps[${i}].name`, `docker network alias "${host}" is also used by ${other}`);
+      owner.set(host, `apps[${i}]`);
+    }
+  });
+  const seen = new Map<number, string>();
+  for (const [key, port] of Object.entries(config.docker.ports)) {
+    const other = seen.get(port);
+    if (other !== undefined) fail(`docker.ports.${key}`, `(${port}) is also used by docker.ports.${other}`);
+    seen.set(port, key);
+  }
+  // Docker refuses memory limits below its minimum; memoryMiB names the key.
+  config.apps.forEach((app, i) => {
+    const at = `stack ${config.stack}: observatory:apps[${i}].resources`;
+    memoryMiB(app.resources.limits.memory, `${at}.limits.memory`);
+    memoryMiB(app.resources.requests.memory, `${at}.requests.memory`);
+  });
+  for (const [service, r] of Object.entries(INFRA_RESOURCES[config.environment])) {
+    memoryMiB(r.limits.memory, `stacks/resources.ts INFRA_RESOURCES.${config.environment}.${service}.limits.memory`);
+  }
+}

@@ -125,6 +125,7 @@ const overRange =
 export const rate = overRange(pb.rate);
 export const increase = overRange(pb.increase);
 export const avgOverTime = overRange(pb.avgOverTime);
+export const sumOverTime = overRange(pb.sumOverTime);
 export const maxOverTime = overRange(pb.maxOverTime);
 
 type AggFn = (v: Builder<Expr>) => pb.AggregationExprBuilder;
@@ -209,6 +210,16 @@ export const divByConstant = <L extends string>(left: Query<L>, right: number): 
  */
 export function ratio<L extends string>(numerator: Query<L>, denominator: Query<L> | Query<never>): Query<L> {
   return new Query(pb.div(numerator.builder, pb.gt(denominator.builder, pb.n(0))), numerator.labels);
+}
+
+/**
+ * `(num or den * 0) / (den > 0)`: like ratio(), but 0 where the denominator has a series and the
+ * numerator has none. Counters are created lazily (prom-client makes a label set on its first
+ * increment), so a service that never failed has no 5xx series and a cache that never hit has no
+ * hits series: their ratio is 0, not absent, so alerts on a low ratio fire and panels show it.
+ */
+export function ratioOrZero<L extends string>(numerator: Query<L>, denominator: Query<L>): Query<L> {
+  return ratio(or(numerator, mul(denominator, 0)), denominator);
 }
 
 /** `1 - q`, e.g. error ratio from a success ratio. */

@@ -15,10 +15,11 @@ import { redisAlerts } from './redis';
 import type { PromRule, PromRuleGroup } from './ruleFiles';
 import { selfMonitoringAlerts, WATCHDOG } from './selfMonitoring';
 import { sloAlerts } from './slo';
+import { targetAlertsConcern } from './targets';
 import type { AlertConcern, AlertDefinition, AlertInputs, AlertSeverity, AnnotationVars, ValueFormat } from './types';
 
 /** Rule groups in evaluation-independent order; each becomes prometheus/rules/<group>.yml. */
-export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, sloAlerts, selfMonitoringAlerts];
+export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, sloAlerts, selfMonitoringAlerts, targetAlertsConcern];
 
 /** The label Alertmanager's inhibition matches critical and warning alerts of one signal on. */
 export const FAMILY_LABEL = 'family';

@@ -193,6 +193,14 @@ export function andOn<L extends string, R extends string, O extends L & R>(left:
   return new Query(pb.and(left.builder, right.builder).on([...labels]), left.labels);
 }
 
+/**
+ * `absent(handle{k="v",...})`: one series with exactly the equality matchers as labels when no
+ * series matches, none otherwise; e.g. an app whose scrape targets are gone altogether.
+ */
+export function absent<L extends string, K extends L>(handle: SeriesHandle<L>, matchers: { readonly [P in K]: string }): Query<K> {
+  return new Query(pb.absent(handle.select(matchers as Matchers<L>).builder), Object.keys(matchers) as K[]);
+}
+
 /** `vector(s)`: one series without labels, e.g. the always-firing Watchdog. */
 export function vectorOf(value: number): Query<never> {
   return new Query(pb.vect(value), []);
@@ -219,7 +227,8 @@ export function ratio<L extends string>(numerator: Query<L>, denominator: Query<
  * hits series: their ratio is 0, not absent, so alerts on a low ratio fire and panels show it.
  */
 export function ratioOrZero<L extends string>(numerator: Query<L>, denominator: Query<L>): Query<L> {
-  return ratio(or(numerator, mul(denominator, 0)), denominator);
+  // Plain `or` (not or()): the division drops the metric name anyway.
+  return ratio(new Query(pb.or(numerator.builder, pb.mul(denominator.builder, pb.n(0))), numerator.labels), denominator);
 }
 
 /** `1 - q`, e.g. error ratio from a success ratio. */

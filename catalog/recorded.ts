@@ -9,7 +9,7 @@ import * as pg from './postgres';
 import * as redis from './redis';
 import * as node from './node';
 import {
-  SeriesHandle, histogram, series, rate, sum, max, avg, sumOverTime, ratio, ratioOrZero, add, mul, or, oneMinus, histogramQuantile,
+  SeriesHandle, histogram, series, rate, sum, max, avg, sumOverTime, ratio, ratioOrZero, add, sub, mul, or, oneMinus, histogramQuantile,
   type Matcher, type Query,
 } from './query';
 import { SLO_WINDOWS, type SloSettings } from './slos';
@@ -192,15 +192,12 @@ function exporterRules(): RecordingGroup {
 export function sloWindowErrorRatio(sli: 'availability' | 'latency', latencyThresholdSeconds: number, window: string, service?: Matcher): Query<'service'> {
   const m = service === undefined ? {} : { service };
   const le = String(latencyThresholdSeconds);
-  if (window === W) {
-    if (sli === 'availability') return ratioOrZero(recorded.httpServiceErrorRate.select(m), recorded.httpServiceRate.select(m));
-    return oneMinus(ratio(sum(recorded.httpServiceBucketRate.select({ ...m, le }), ['service']), recorded.httpServiceCountRate.select(m)));
-  }
-  const total = (h: SeriesHandle<'service'>) => sumOverTime(h.range(window, m));
-  if (sli === 'availability') return ratioOrZero(total(recorded.httpServiceErrorRate), total(recorded.httpServiceRate));
-  // Every request counts into _count and into each bucket it fits, so fast requests are never absent where requests are.
-  const fast = sum(sumOverTime(recorded.httpServiceBucketRate.range(window, { ...m, le })), ['service']);
-  return oneMinus(ratio(fast, total(recorded.httpServiceCountRate)));
+  const over = (h: SeriesHandle<'service'>): Query<'service'> => (window === W ? h.select(m) : sumOverTime(h.range(window, m)));
+  if (sli === 'availability') return ratioOrZero(over(recorded.httpServiceErrorRate), over(recorded.httpServiceRate));
+  // Slow = all - fast: every request counts into _count and into each bucket it fits, so the two are present together.
+  const all = over(recorded.httpServiceCountRate);
+  const fast = sum(window === W ? recorded.httpServiceBucketRate.select({ ...m, le }) : sumOverTime(recorded.httpServiceBucketRate.range(window, { ...m, le })), ['service']);
+  return ratio(sub(all, fast), all);
 }
 
 /** SLI error ratios over every burn-rate window, per service (sloWindowErrorRatio). */

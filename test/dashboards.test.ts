@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getCatalog } from '../catalog';
 import { selectorsOf } from '../catalog/checkQuery';
-import { recordingRuleGroups } from '../catalog/recorded';
+import { recorded, recordingRuleGroups } from '../catalog/recorded';
 import { buildDashboards, dashboardArtifacts } from '../dashboards';
 import { DASHBOARD_TITLES, RELATED } from '../dashboards/base';
 import { panelId } from '../dashboards/common';
@@ -28,7 +28,7 @@ function rendered(ctx: RenderContext): Record<DashboardKey, LintDashboard> {
 }
 
 interface PanelJson extends LintPanel {
-  readonly targets?: readonly { readonly refId: string; readonly expr: string; readonly legendFormat?: string }[];
+  readonly targets?: readonly { readonly refId: string; readonly expr: string; readonly legendFormat?: string; readonly instant?: boolean; readonly range?: boolean }[];
   readonly fieldConfig?: {
     readonly defaults?: {
       readonly unit?: string;
@@ -44,6 +44,8 @@ function panel(d: LintDashboard, title: string): PanelJson {
   return found as PanelJson;
 }
 const exprs = (d: LintDashboard, title: string) => (panel(d, title).targets ?? []).map((t) => t.expr);
+/** Per target: an instant query (and not a range query)? */
+const instant = (d: LintDashboard, title: string) => (panel(d, title).targets ?? []).map((t) => t.instant === true && t.range !== true);
 const unit = (d: LintDashboard, title: string) => panel(d, title).fieldConfig?.defaults?.unit;
 const steps = (d: LintDashboard, title: string) => panel(d, title).fieldConfig?.defaults?.thresholds?.steps.map((s) => [s.value, s.color]);
 
@@ -150,16 +152,20 @@ describe('dashboards: the panels and their queries', () => {
       ['0.95', '0.99'].map((q) => `service:http_request_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="${q}"}`),
     );
     expect(exprs(so, 'Traffic by service')).toEqual(['service:http_requests:rate5m{service=~"$service"}']);
-    expect(exprs(so, 'Error ratio by service')).toEqual([
-      '((service:http_request_errors:ratio_rate5m{service=~"$service"}) * (1)) or ((service:http_requests:rate5m{service=~"$service"}) * (0))',
-    ]);
+    expect(exprs(so, 'Error ratio by service')).toEqual(['service:http_request_errors:ratio_rate5m{service=~"$service"}']);
     for (const title of ['Active connections by service', 'Host CPU utilisation', 'Host memory utilisation', 'Database connection pool usage']) expect(exprs(so, title)).toHaveLength(1);
-    const noErrors = '(service:http_requests:rate5m{service=~"$service"}) * (0)';
-    expect(exprs(so, 'Availability (30d)')).toEqual([`(1) - ((avg_over_time(service:slo_availability_errors:ratio_rate5m{service=~"$service"}[30d])) or (${noErrors}))`]);
+    // The window ratio the SLO recordings use, over the SLO period, as an instant query.
+    const total = 'sum_over_time(service:http_requests:rate5m{service=~"$service"}[30d])';
+    const errorRatio = `((sum_over_time(service:http_request_errors:rate5m{service=~"$service"}[30d])) or ((${total}) * (0))) / ((${total}) > (0))`;
+    expect(exprs(so, 'Availability (30d)')).toEqual([`(1) - (${errorRatio})`]);
+    expect(instant(so, 'Availability (30d)')).toEqual([true]);
     expect(steps(so, 'Availability (30d)')).toEqual([[null, 'red'], [0.995, 'green']]);
-    expect(exprs(so, 'Availability error budget left (30d)')).toEqual([
-      `(1) - (((avg_over_time(service:slo_availability_errors:ratio_rate5m{service=~"$service"}[30d])) or (${noErrors})) / (0.005))`,
-    ]);
+    expect(exprs(so, 'Availability error budget left (30d)')).toEqual([`(1) - ((${errorRatio}) / (0.005))`]);
+    expect(instant(so, 'Availability error budget left (30d)')).toEqual([true]);
+    const count = 'sum_over_time(service:http_request_duration_seconds_count:rate5m{service=~"$service"}[30d])';
+    const fast = 'sum by(service) (sum_over_time(service_le:http_request_duration_seconds_bucket:rate5m{service=~"$service",le="0.5"}[30d]))';
+    expect(exprs(so, 'Latency SLI (30d)')).toEqual([`(1) - (((${count}) - (${fast})) / ((${count}) > (0)))`]);
+    expect(instant(so, 'Availability error budget burn rate')).toEqual([false, false]);
     expect(steps(so, 'Latency SLI (30d)')).toEqual([[null, 'red'], [0.99, 'green']]);
     expect(steps(so, 'Availability error budget burn rate')).toEqual([[null, 'green'], [6, 'orange'], [14.4, 'red']]);
   });
@@ -183,6 +189,19 @@ describe('dashboards: values come from the stack config', () => {
     expect(steps(d.serviceOverview, 'Latency p95 and p99 by service')).toEqual([[null, 'green'], [0.2, 'orange'], [0.75, 'red']]);
     expect(steps(d.serviceOverview, 'Error ratio by service')).toEqual([[null, 'green'], [0.01, 'orange'], [0.1, 'red']]);
     expect(steps(d.databaseRedis, 'Memory used of maxmemory')).toEqual([[null, 'green'], [0.85, 'red']]);
+  });
+
+  it('the SLO period is the retention time up to 30d, or config.slo.period, and names the SLO panels', () => {
+    for (const [overrides, period] of [
+      [{ environment: 'staging' }, '7d'],
+      [{ environment: 'dev' }, '2d'],
+      [{ retention: { time: '90d' } }, '30d'],
+      [{ retention: { time: '90d' }, slo: { period: '28d' } }, '28d'],
+    ] as const) {
+      const so = rendered(ctxOf(overrides)).serviceOverview;
+      expect(exprs(so, `Availability (${period})`)[0], JSON.stringify(overrides)).toContain(`[${period}])`);
+      expect(exprs(so, `Latency SLI error budget left (${period})`)).toHaveLength(1);
+    }
   });
 
   it('SLO objectives and the error budget follow config.slo', () => {
@@ -249,7 +268,9 @@ describe('dashboards: conventions', () => {
           expect(recordedNames.has(s.metric), `${q.panel}: ${s.metric}`).toBe(true);
           for (const m of s.matchers.filter((x) => x.op === '=' && !x.value.startsWith('$'))) {
             const values = rules.filter((r) => r.record === s.metric).map((r) => r.labels?.[m.label]);
-            expect(values, `${q.panel}: ${s.text}`).toContain(m.value);
+            // A label the rules set (quantile) must have one of their values; any other must be one the recording keeps (le).
+            if (values.some((v) => v !== undefined)) expect(values, `${q.panel}: ${s.text}`).toContain(m.value);
+            else expect(Object.values(recorded).find((h) => h.name === s.metric)?.labels, `${q.panel}: ${s.text}`).toContain(m.label);
           }
         }
       }

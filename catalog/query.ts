@@ -7,6 +7,7 @@
 import * as pb from '@grafana/promql-builder';
 import type { Builder, Expr } from '@grafana/promql-builder';
 import { ObservatoryError } from './errors';
+import { promqlText } from './promqlText';
 import { TARGET_LABELS, type MetricSpec, type TargetLabel } from './types';
 
 /** `"x"` is equality; the object forms are !=, =~ and !~. */
@@ -22,8 +23,9 @@ export class Query<L extends string> implements Builder<Expr> {
   build(): Expr {
     return this.builder.build();
   }
+  /** The expression as Prometheus's printer writes it: parentheses only where precedence needs them. */
   toString(): string {
-    return pb.toString(this.builder.build());
+    return promqlText(this.builder.build());
   }
 }
 

@@ -81,15 +81,15 @@ describe('alert rules', () => {
     const r = alertRules(renderStack(c));
     const by = (n: string) => r.find((x) => x.alert === n)!;
     // Latency and 5xx alerts only for services with at least minRequestRate requests/s.
-    const busy = 'and on(service) ((service:http_requests:rate5m) >= (2))';
-    expect(by('HttpLatencyP95High').expr).toBe(`((service:http_request_duration_seconds:histogram_quantile_rate5m{quantile="0.95"}) > (0.75)) ${busy}`);
+    const busy = 'and on (service) service:http_requests:rate5m >= 2';
+    expect(by('HttpLatencyP95High').expr).toBe(`service:http_request_duration_seconds:histogram_quantile_rate5m{quantile="0.95"} > 0.75 ${busy}`);
     expect(by('HttpLatencyP95High').annotations!.description).toContain('750ms');
     expect(by('HttpLatencyP95High').annotations!.description).toContain('at more than 2 requests/s');
-    expect(by('HttpErrorRateElevated').expr).toBe(`((service:http_request_errors:ratio_rate5m) > (0.02)) ${busy}`);
+    expect(by('HttpErrorRateElevated').expr).toBe(`service:http_request_errors:ratio_rate5m > 0.02 ${busy}`);
     expect(by('RedisMemoryHigh').annotations!.description).toContain('above 80%');
     expect(by('HostCpuHigh').labels?.severity).toBe('info');
     expect(by('PostgresDeadlocks').labels?.severity).toBe('critical');
-    expect(by('HttpLatencyP95Elevated').expr).toContain('> (0.2)');
+    expect(by('HttpLatencyP95Elevated').expr).toContain('> 0.2 ');
   });
 
   it('rejects severity overrides for unknown alerts and for the Watchdog', () => {
@@ -115,10 +115,10 @@ describe('alert rules', () => {
 
   it('SLO alerts pair a long and a short window per BURN_RATE_WINDOWS row, against the budget', () => {
     const page = rules.find((r) => r.alert === 'SloAvailabilityBurn1h')!;
-    expect(page.expr).toBe('(((service:slo_availability_errors:ratio_rate1h) / (0.005)) > (14.4)) and (((service:slo_availability_errors:ratio_rate5m) / (0.005)) > (14.4))');
+    expect(page.expr).toBe('service:slo_availability_errors:ratio_rate1h / 0.005 > 14.4 and service:slo_availability_errors:ratio_rate5m / 0.005 > 14.4');
     expect(page.labels).toEqual({ family: 'SloAvailabilityBurn', severity: 'critical' });
     const ticket = rules.find((r) => r.alert === 'SloLatencyBurn3d')!;
-    expect(ticket.expr).toContain('service:slo_latency_errors:ratio_rate3d) / (0.01)) > (1)');
+    expect(ticket.expr).toContain('service:slo_latency_errors:ratio_rate3d / 0.01 > 1 and ');
     expect(ticket.expr).toContain('service:slo_latency_errors:ratio_rate6h');
     expect(ticket.for).toBe('3h');
     expect(ticket.labels?.severity).toBe('warning');

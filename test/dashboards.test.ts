@@ -68,54 +68,54 @@ describe('dashboards: the panels and their queries', () => {
 
   it('API Performance: request rate, throughput, error ratio and status codes', () => {
     const api = d.apiPerformance;
-    expect(exprs(api, 'Request rate by route')).toEqual(['sum by(service, route) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route"})']);
+    expect(exprs(api, 'Request rate by route')).toEqual(['sum by (service, route) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route"})']);
     expect(exprs(api, 'Throughput by instance')).toEqual([
-      'sum by(service, instance) (service_route_instance:http_requests:rate5m{service=~"$service",route=~"$route",instance=~"$instance"})',
+      'sum by (service, instance) (service_route_instance:http_requests:rate5m{service=~"$service",route=~"$route",instance=~"$instance"})',
     ]);
-    const total = 'sum by(service, route) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route"})';
+    const total = 'sum by (service, route) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route"})';
     expect(exprs(api, 'Error ratio by route')).toEqual([
-      `((sum by(service, route) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route",status=~"5.."})) or ((${total}) * (0))) / ((${total}) > (0))`,
+      `(sum by (service, route) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route",status=~"5.."}) or ${total} * 0) / (${total} > 0)`,
     ]);
     expect(unit(api, 'Error ratio by route')).toBe('percentunit');
     expect(steps(api, 'Error ratio by route')).toEqual([[null, 'green'], [0.01, 'orange'], [0.05, 'red']]);
-    expect(exprs(api, 'Responses by status code')).toEqual(['sum by(status) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route"})']);
+    expect(exprs(api, 'Responses by status code')).toEqual(['sum by (status) (service_route_status:http_requests:rate5m{service=~"$service",route=~"$route"})']);
     expect(unit(api, 'Request rate by route')).toBe('reqps');
   });
 
   it('API Performance: database queries, Redis operations, cache hit ratio and active connections', () => {
     const api = d.apiPerformance;
-    expect(exprs(api, 'Database query rate by operation and table')).toEqual(['sum by(operation, table) (service_operation_table:db_queries:rate5m{service=~"$service"})']);
+    expect(exprs(api, 'Database query rate by operation and table')).toEqual(['sum by (operation, table) (service_operation_table:db_queries:rate5m{service=~"$service"})']);
     expect(exprs(api, 'Database query mean latency by operation and table')).toEqual(['service_operation_table:db_query_duration_seconds:mean_rate5m{service=~"$service"}']);
     expect(steps(api, 'Database query mean latency by operation and table')).toEqual([[null, 'green'], [0.5, 'orange'], [2, 'red']]);
     expect(exprs(api, 'Database query p95 latency by operation and table')).toEqual([
       'service_operation_table:db_query_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="0.95"}',
     ]);
-    expect(exprs(api, 'Redis operation rate by operation')).toEqual(['sum by(operation) (service_operation:redis_operations:rate5m{service=~"$service"})']);
+    expect(exprs(api, 'Redis operation rate by operation')).toEqual(['sum by (operation) (service_operation:redis_operations:rate5m{service=~"$service"})']);
     expect(exprs(api, 'Redis operation latency by operation')).toEqual(
       ['0.95', '0.99'].map((q) => `service_operation:redis_operation_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="${q}"}`),
     );
     expect(exprs(api, 'Cache hit ratio by cache')).toEqual(['service_cache:cache_hits:ratio_rate5m{service=~"$service"}']);
     expect(steps(api, 'Cache hit ratio by cache')).toEqual([[null, 'red'], [0.7, 'green']]);
-    expect(exprs(api, 'Active connections by type')).toEqual(['sum by(service, type) (active_connections{service=~"$service",instance=~"$instance"})']);
+    expect(exprs(api, 'Active connections by type')).toEqual(['sum by (service, type) (active_connections{service=~"$service",instance=~"$instance"})']);
   });
 
   it('Database & Redis: PostgreSQL connections against max_connections, transactions, cache, rows, deadlocks, size', () => {
     const db = d.databaseRedis;
     expect(exprs(db, 'Connections vs max_connections')).toEqual([
-      'sum by(instance) (pg_stat_database_numbackends{instance=~"$pg_instance"})',
-      'max by(instance) (pg_settings_max_connections{instance=~"$pg_instance"})',
+      'sum by (instance) (pg_stat_database_numbackends{instance=~"$pg_instance"})',
+      'max by (instance) (pg_settings_max_connections{instance=~"$pg_instance"})',
     ]);
     expect(exprs(db, 'Connection pool usage')).toEqual(['service_instance:pg_connections:usage_ratio{instance=~"$pg_instance"}']);
     expect(steps(db, 'Connection pool usage')).toEqual([[null, 'green'], [0.8, 'red']]);
     expect(exprs(db, 'Transactions')).toEqual(
-      ['xact_commit', 'xact_rollback'].map((c) => `sum by(datname) (rate(pg_stat_database_${c}{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))`),
+      ['xact_commit', 'xact_rollback'].map((c) => `sum by (datname) (rate(pg_stat_database_${c}{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))`),
     );
     expect(exprs(db, 'Buffer cache hit ratio')).toEqual(['service_instance:pg_buffer_cache_hits:ratio_rate5m{instance=~"$pg_instance"}']);
     expect(exprs(db, 'Row activity')).toEqual(
       ['returned', 'fetched', 'inserted', 'updated', 'deleted'].map((c) => `sum(rate(pg_stat_database_tup_${c}{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))`),
     );
-    expect(exprs(db, 'Deadlocks')).toEqual(['sum by(datname) (increase(pg_stat_database_deadlocks{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))']);
-    expect(exprs(db, 'Database size')).toEqual(['max by(datname) (pg_database_size_bytes{instance=~"$pg_instance",datname=~"$database"})']);
+    expect(exprs(db, 'Deadlocks')).toEqual(['sum by (datname) (increase(pg_stat_database_deadlocks{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))']);
+    expect(exprs(db, 'Database size')).toEqual(['max by (datname) (pg_database_size_bytes{instance=~"$pg_instance",datname=~"$database"})']);
     expect(unit(db, 'Database size')).toBe('bytes');
   });
 
@@ -128,7 +128,7 @@ describe('dashboards: the panels and their queries', () => {
   it('Database & Redis: Redis memory against maxmemory says "no limit" when maxmemory is 0', () => {
     const db = d.databaseRedis;
     expect(exprs(db, 'Memory used of maxmemory')).toEqual([
-      '((service_instance:redis_memory:usage_ratio{instance=~"$redis_instance"}) * (1)) or (((max by(service, instance) (redis_memory_max_bytes{instance=~"$redis_instance"})) * (0)) - (1))',
+      'service_instance:redis_memory:usage_ratio{instance=~"$redis_instance"} * 1 or max by (service, instance) (redis_memory_max_bytes{instance=~"$redis_instance"}) * 0 - 1',
     ]);
     expect(panel(db, 'Memory used of maxmemory').fieldConfig?.defaults?.mappings?.[0].options['-1'].text).toBe('no limit');
     expect(steps(db, 'Memory used of maxmemory')).toEqual([[null, 'green'], [0.9, 'red']]);
@@ -138,11 +138,11 @@ describe('dashboards: the panels and their queries', () => {
 
   it('Database & Redis: Redis commands, keyspace hit ratio, clients, evicted and expired keys', () => {
     const db = d.databaseRedis;
-    expect(exprs(db, 'Command throughput')).toEqual(['sum by(instance) (rate(redis_commands_processed_total{instance=~"$redis_instance"}[$__rate_interval]))']);
+    expect(exprs(db, 'Command throughput')).toEqual(['sum by (instance) (rate(redis_commands_processed_total{instance=~"$redis_instance"}[$__rate_interval]))']);
     expect(exprs(db, 'Keyspace hit ratio')).toEqual(['service_instance:redis_keyspace_hits:ratio_rate5m{instance=~"$redis_instance"}']);
     expect(exprs(db, 'Connected clients')).toEqual(['redis_connected_clients{instance=~"$redis_instance"}']);
     expect(exprs(db, 'Evicted and expired keys')).toEqual(
-      ['evicted', 'expired'].map((k) => `sum by(instance) (rate(redis_${k}_keys_total{instance=~"$redis_instance"}[$__rate_interval]))`),
+      ['evicted', 'expired'].map((k) => `sum by (instance) (rate(redis_${k}_keys_total{instance=~"$redis_instance"}[$__rate_interval]))`),
     );
   });
 
@@ -156,15 +156,15 @@ describe('dashboards: the panels and their queries', () => {
     for (const title of ['Active connections by service', 'Host CPU utilisation', 'Host memory utilisation', 'Database connection pool usage']) expect(exprs(so, title)).toHaveLength(1);
     // The window ratio the SLO recordings use, over the SLO period, as an instant query.
     const total = 'sum_over_time(service:http_requests:rate5m{service=~"$service"}[30d])';
-    const errorRatio = `((sum_over_time(service:http_request_errors:rate5m{service=~"$service"}[30d])) or ((${total}) * (0))) / ((${total}) > (0))`;
-    expect(exprs(so, 'Availability (30d)')).toEqual([`(1) - (${errorRatio})`]);
+    const errorRatio = `(sum_over_time(service:http_request_errors:rate5m{service=~"$service"}[30d]) or ${total} * 0) / (${total} > 0)`;
+    expect(exprs(so, 'Availability (30d)')).toEqual([`1 - ${errorRatio}`]);
     expect(instant(so, 'Availability (30d)')).toEqual([true]);
     expect(steps(so, 'Availability (30d)')).toEqual([[null, 'red'], [0.995, 'green']]);
-    expect(exprs(so, 'Availability error budget left (30d)')).toEqual([`(1) - ((${errorRatio}) / (0.005))`]);
+    expect(exprs(so, 'Availability error budget left (30d)')).toEqual([`1 - ${errorRatio} / 0.005`]);
     expect(instant(so, 'Availability error budget left (30d)')).toEqual([true]);
     const count = 'sum_over_time(service:http_request_duration_seconds_count:rate5m{service=~"$service"}[30d])';
-    const fast = 'sum by(service) (sum_over_time(service_le:http_request_duration_seconds_bucket:rate5m{service=~"$service",le="0.5"}[30d]))';
-    expect(exprs(so, 'Latency SLI (30d)')).toEqual([`(1) - (((${count}) - (${fast})) / ((${count}) > (0)))`]);
+    const fast = 'sum by (service) (sum_over_time(service_le:http_request_duration_seconds_bucket:rate5m{service=~"$service",le="0.5"}[30d]))';
+    expect(exprs(so, 'Latency SLI (30d)')).toEqual([`1 - (${count} - ${fast}) / (${count} > 0)`]);
     expect(instant(so, 'Availability error budget burn rate')).toEqual([false, false]);
     expect(steps(so, 'Latency SLI (30d)')).toEqual([[null, 'red'], [0.99, 'green']]);
     expect(steps(so, 'Availability error budget burn rate')).toEqual([[null, 'green'], [6, 'orange'], [14.4, 'red']]);
@@ -173,12 +173,12 @@ describe('dashboards: the panels and their queries', () => {
   it('Monitoring health: targets up, scrape durations, rule failures, notifications sent and failed', () => {
     const mh = d.monitoringHealth;
     expect(exprs(mh, 'Targets up')).toEqual(['sum(up{job=~"$job",instance=~"$instance"})']);
-    expect(exprs(mh, 'Targets down')).toEqual(['sum((1) - (up{job=~"$job",instance=~"$instance"}))']);
-    expect(exprs(mh, 'Scrape duration by job')).toEqual(['max by(job) (scrape_duration_seconds{job=~"$job",instance=~"$instance"})']);
+    expect(exprs(mh, 'Targets down')).toEqual(['sum(1 - up{job=~"$job",instance=~"$instance"})']);
+    expect(exprs(mh, 'Scrape duration by job')).toEqual(['max by (job) (scrape_duration_seconds{job=~"$job",instance=~"$instance"})']);
     expect(steps(mh, 'Scrape duration by job')).toEqual([[null, 'green'], [10, 'red']]);
-    expect(exprs(mh, 'Rule evaluation failures')).toEqual(['sum by(rule_group) (increase(prometheus_rule_evaluation_failures_total[$__rate_interval]))']);
-    expect(exprs(mh, 'Alertmanager notifications sent')).toEqual(['sum by(integration) (rate(alertmanager_notifications_total[$__rate_interval]))']);
-    expect(exprs(mh, 'Alertmanager notifications failed')).toEqual(['sum by(integration) (rate(alertmanager_notifications_failed_total[$__rate_interval]))']);
+    expect(exprs(mh, 'Rule evaluation failures')).toEqual(['sum by (rule_group) (increase(prometheus_rule_evaluation_failures_total[$__rate_interval]))']);
+    expect(exprs(mh, 'Alertmanager notifications sent')).toEqual(['sum by (integration) (rate(alertmanager_notifications_total[$__rate_interval]))']);
+    expect(exprs(mh, 'Alertmanager notifications failed')).toEqual(['sum by (integration) (rate(alertmanager_notifications_failed_total[$__rate_interval]))']);
   });
 });
 
@@ -207,8 +207,8 @@ describe('dashboards: values come from the stack config', () => {
   it('SLO objectives and the error budget follow config.slo', () => {
     const d = rendered(ctxOf({ slo: { availabilityObjective: 0.999, latencyObjective: 0.95 } }));
     expect(steps(d.serviceOverview, 'Availability (30d)')).toEqual([[null, 'red'], [0.999, 'green']]);
-    expect(exprs(d.serviceOverview, 'Availability error budget left (30d)')[0]).toMatch(/\/ \(0\.001\)\)$/);
-    expect(exprs(d.serviceOverview, 'Latency SLI error budget left (30d)')[0]).toMatch(/\/ \(0\.05\)\)$/);
+    expect(exprs(d.serviceOverview, 'Availability error budget left (30d)')[0]).toMatch(/ \/ 0\.001$/);
+    expect(exprs(d.serviceOverview, 'Latency SLI error budget left (30d)')[0]).toMatch(/ \/ 0\.05$/);
   });
 
   it('scrape and evaluation intervals set the monitoring thresholds', () => {
@@ -374,7 +374,7 @@ describe('query helpers for dashboards', () => {
 
   it('topk keeps the labels of its argument and wants a positive integer k', () => {
     const q = topk(5, sum(requests.select(), ['route']));
-    expect(q.toString()).toBe('topk(5, sum by(route) (http_requests_total))');
+    expect(q.toString()).toBe('topk(5, sum by (route) (http_requests_total))');
     expect(q.labels).toEqual(['route']);
     expect(errorOf(() => topk(0, requests.select())).key).toBe('query.topk');
   });

@@ -72,7 +72,7 @@ function jobRunbook(config: StackConfig, s: ScrapedService): RunbookText {
       config.target === 'kubernetes' && s.job === 'node-exporter'
         ? `The node-exporter DaemonSet has no pods (deleted, or its pods lost the \`${K8S_APP_LABELS.name}=node-exporter\` label), or Prometheus cannot list pods (RBAC).`
         : `The ${s.job} job is missing from the running prometheus.yml (edited by hand, or a failed reload).`,
-      `${s.configKey} was disabled in the stack config without re-rendering and deploying the alerts.`,
+      'Only part of the stack was deployed: prometheus.yml from another render than these rules.',
     ],
     checks: [`Open Prometheus Status > Targets and Service discovery for job ${s.job}.`, 'Compare the deployed prometheus.yml with generated/<stack>/prometheus/prometheus.yml.'],
     fixes: ['Deploy the rendered configuration again with `pulumi up`.'],
@@ -110,11 +110,17 @@ function targetAlerts(inputs: AlertInputs): AlertDefinition[] {
   // Prometheus scraping itself cannot vanish while it evaluates this rule; TargetDown covers a failing self-scrape.
   const jobs = infrastructureServices(config).filter((s) => s.job !== 'prometheus');
   const defs = [...appServices(config).map((s) => ({ s, def: targetsMissing(inputs, s, 'app') })), ...jobs.map((s) => ({ s, def: targetsMissing(inputs, s, 'job') }))];
+  // Apps come first, so of two targets with one alert name the later is an app only if both are.
   const seen = new Map<string, ScrapedService>();
   for (const { s, def } of defs) {
     const first = seen.get(def.name);
     if (first) {
-      throw new ObservatoryError(`stack ${config.stack}: observatory:${s.configKey}`, `"${s.service}" needs the alert name ${def.name}, which ${first.configKey} (${first.service}) already uses; rename one of them`);
+      const app = first.configKey?.startsWith('apps[') && !s.configKey?.startsWith('apps[') ? first : s;
+      const other = app === s ? first : s;
+      throw new ObservatoryError(
+        `stack ${config.stack}: observatory:${app.configKey}.name`,
+        `"${app.service}" needs the alert name ${def.name}, which ${other.configKey?.startsWith('apps[') ? `app "${other.service}"` : `the ${other.job} job`} already uses; rename the app`,
+      );
     }
     seen.set(def.name, s);
   }

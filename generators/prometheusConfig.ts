@@ -36,8 +36,8 @@ function staticJob(job: string, targets: string[], service: string, metricsPath?
 export interface ScrapedService {
   readonly job: string;
   readonly service: string;
-  /** The stack-config key that makes this job exist (for error messages and runbooks). */
-  readonly configKey: string;
+  /** The stack-config key that makes this job exist, e.g. `apps[0]`, `exporters.redis`; none for Prometheus and Alertmanager. */
+  readonly configKey?: string;
 }
 
 /** Scrape job of the kubernetes app pods (one job for all apps; `service` is the app name). */
@@ -51,8 +51,8 @@ export function dockerAppJob(app: AppConfig): string {
 /** The infrastructure jobs this stack runs, in scrape-config order. */
 export function infrastructureServices(config: StackConfig): ScrapedService[] {
   const out: ScrapedService[] = [
-    { job: 'prometheus', service: SERVICE_LABELS.prometheus, configKey: '(always)' },
-    { job: 'alertmanager', service: SERVICE_LABELS.alertmanager, configKey: '(always)' },
+    { job: 'prometheus', service: SERVICE_LABELS.prometheus },
+    { job: 'alertmanager', service: SERVICE_LABELS.alertmanager },
   ];
   if (config.exporters.postgres.enabled) out.push({ job: 'postgres-exporter', service: SERVICE_LABELS.postgresExporter, configKey: 'exporters.postgres' });
   if (config.exporters.redis.enabled) out.push({ job: 'redis-exporter', service: SERVICE_LABELS.redisExporter, configKey: 'exporters.redis' });

@@ -16,7 +16,7 @@ import type { Artifact, RenderContext, RenderOptions } from '../generators/artif
 import { renderStack } from '../generators/renderStack';
 import type { StackConfig } from '../stacks/config/schema';
 import { SECRET_KEYS, secretPlaceholder } from '../stacks/config/secrets';
-import { config, errorOf } from './helpers';
+import { baseRaw, config, errorOf } from './helpers';
 
 interface RuleFile {
   groups: { name: string; rules: { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
@@ -110,6 +110,27 @@ describe('alert rules', () => {
     );
     expect(errorOf(() => renderStack(config({ slo: { availabilityObjective: 0.9 } }))).message).toBe(
       'stack prod: observatory:slo.availabilityObjective: (0.9) leaves an error budget of 10%; the 14.4x burn-rate alert would need more than 100% of requests to fail. Use an objective above 0.9306',
+    );
+  });
+
+  it('one target-absence alert per configured app and exporter job, on the job the scrape config writes', () => {
+    const absence = (c: StackConfig) => alertRules(renderStack(c)).filter((r) => r.expr.startsWith('absent('));
+    const app2 = { name: 'checkout', image: 'registry.example.com/checkout:2.0.0', port: 8080 };
+    const k8s = absence(config({ apps: [(baseRaw().apps as object[])[0], app2], exporters: { postgres: { enabled: false } } }));
+    expect(k8s.map((r) => [r.alert, r.expr, r.labels?.severity])).toEqual([
+      ['ApiTargetsMissing', 'absent(up{job="apps",service="api"})', 'critical'],
+      ['CheckoutTargetsMissing', 'absent(up{job="apps",service="checkout"})', 'critical'],
+      ['AlertmanagerTargetsMissing', 'absent(up{job="alertmanager",service="alertmanager"})', 'critical'],
+      ['RedisExporterTargetsMissing', 'absent(up{job="redis-exporter",service="redis"})', 'critical'],
+      ['NodeExporterTargetsMissing', 'absent(up{job="node-exporter",service="node"})', 'critical'],
+    ]);
+    const docker = absence(config({ target: 'docker' }));
+    expect(docker.find((r) => r.alert === 'ApiTargetsMissing')!.expr).toBe('absent(up{job="app-api",service="api"})');
+    expect(errorOf(() => renderStack(config({ apps: [{ ...app2, name: 'redis-exporter' }] }))).message).toBe(
+      'stack prod: observatory:apps[0].name: "redis-exporter" needs the alert name RedisExporterTargetsMissing, which the redis-exporter job already uses; rename the app',
+    );
+    expect(errorOf(() => renderStack(config({ apps: [{ ...app2, name: 'shop-api' }, { ...app2, name: 'shop--api' }] }))).message).toBe(
+      'stack prod: observatory:apps[1].name: "shop--api" needs the alert name ShopApiTargetsMissing, which app "shop-api" already uses; rename the app',
     );
   });
 

@@ -72,9 +72,19 @@ function budgetOf(objective: number): number {
   return Number((1 - objective).toPrecision(12));
 }
 
-/** The SLO availability alerts: their error ratio must be the ratio of requests in the window. */
+/** The SLO alerts: their error ratio must be the ratio of requests in the window. */
 function sloScenarios(ctx: RenderContext): AdversarialScenario[] {
   const b = budgetOf(ctx.config.slo.availabilityObjective);
+  const bound = String(ctx.config.slo.latencyThresholdSeconds);
+  /** `all(m)` requests in minute m, `slow(m)` of them slower than the SLO bound. */
+  const latencyTraffic = (all: (m: number) => number, slow: (m: number) => number): InputSeries[] => {
+    const labels = { ...T, method: 'GET', route: ROUTE, status: '200' } as const;
+    return [
+      input(buckets, { ...labels, le: bound }, counterOver((m) => all(m) - slow(m))),
+      input(buckets, { ...labels, le: '+Inf' }, counterOver(all)),
+      input(histogram(app.http_request_duration_seconds).count, labels, counterOver(all)),
+    ];
+  };
   const perMinute = 1000;
   const service = { service: T.service };
   // 6h (6x): clean traffic, then a 10-minute burst holding exactly the budget of the 6 hours (1x).
@@ -115,6 +125,13 @@ function sloScenarios(ctx: RenderContext): AdversarialScenario[] {
       awkwardness: 'busy and quiet period in one window',
       name: '30 busy minutes (10000 requests a minute, 0.1% fail), then 35 quiet ones (10 a minute, half fail): 0.15% of the hour failed, a mean of 5m ratios would say 25%',
       series: httpTraffic(T, (m) => (m < 30 ? 9990 : 5), (m) => (m < 30 ? 10 : 5)),
+      checks: quiet(60, 62, 64),
+    },
+    {
+      alert: 'SloLatencyBurn1h',
+      awkwardness: 'busy and quiet period in one window',
+      name: `30 busy minutes (10000 requests a minute, 0.1% slower than ${bound} s), then 35 quiet ones (10 a minute, half slow): 0.15% of the hour was slow`,
+      series: latencyTraffic((m) => (m < 30 ? 10_000 : 10), (m) => (m < 30 ? 10 : 5)),
       checks: quiet(60, 62, 64),
     },
     {

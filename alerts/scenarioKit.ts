@@ -112,11 +112,9 @@ export interface CounterLife {
  */
 export function counterOver(perMinute: (minute: number) => number, life: CounterLife = {}): (samples: number) => string {
   const born = life.bornAt ?? 0;
-  const values: Sample[] = [];
-  let value = 0;
   return (samples) => {
-    values.length = 0;
-    value = 0;
+    const values: Sample[] = [];
+    let value = 0;
     for (let m = 0; m < samples; m++) {
       if (m < born) {
         values.push('missing');

@@ -18,8 +18,11 @@ import { RULES_DIR } from '../../alerts/ruleFiles';
 import { expandForAll } from '../../dashboards/queries';
 import type { LintDashboard } from '../../dashboards/lint';
 import { DASHBOARD_UIDS, type DashboardKey } from '../../dashboards/uids';
-import { REPO, tempDir } from '../helpers';
+import { REPO, cleanedTempDir } from '../helpers';
 import { runTool } from '../tools';
+
+/** Scratch directories of this file, removed when its tests are done. */
+const tempDir = cleanedTempDir();
 
 const STACK = 'prod';
 const T = TEST_TARGETS.app;

@@ -12,8 +12,11 @@ import { RULES_DIR } from '../../alerts/ruleFiles';
 import { getCatalog } from '../../catalog';
 import type { RenderContext } from '../../generators/artifact';
 import { listStacks, loadStackConfigFile } from '../../stacks/config/fromYaml';
-import { REPO, tempDir } from '../helpers';
+import { REPO, cleanedTempDir } from '../helpers';
 import { requireTool, runTool } from '../tools';
+
+/** Scratch directories of this file, removed when its tests are done. */
+const tempDir = cleanedTempDir();
 
 const KINDS: readonly Awkwardness[] = [
   'series born inside the window',

@@ -31,8 +31,11 @@ import { expandForAll } from '../../dashboards/queries';
 import type { LintDashboard } from '../../dashboards/lint';
 import { DASHBOARD_UIDS } from '../../dashboards/uids';
 import { renderStack } from '../../generators/renderStack';
-import { config, tempDir } from '../helpers';
+import { cleanedTempDir, config } from '../helpers';
 import { runTool } from '../tools';
+
+/** Scratch directories of this file, removed when its tests are done. */
+const tempDir = cleanedTempDir();
 
 /** Absolute tolerance on ratios (0.0005 = 0.05 percentage points, a tenth of a 99.5% SLO's budget). */
 const TOLERANCE = 0.0005;

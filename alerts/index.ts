@@ -14,10 +14,11 @@ import { postgresAlerts } from './postgres';
 import { redisAlerts } from './redis';
 import { selfMonitoringAlerts, WATCHDOG } from './selfMonitoring';
 import { sloAlerts } from './slo';
+import { targetAlertsConcern } from './targets';
 import type { AlertConcern, AlertDefinition, AlertInputs, AlertSeverity, AnnotationVars, PromRule, PromRuleGroup, ValueFormat } from './types';
 
 /** Rule groups in evaluation-independent order; each becomes prometheus/rules/<group>.yml. */
-export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, sloAlerts, selfMonitoringAlerts];
+export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, sloAlerts, selfMonitoringAlerts, targetAlertsConcern];
 
 /** The label Alertmanager's inhibition matches critical and warning alerts of one signal on. */
 export const FAMILY_LABEL = 'family';

@@ -58,3 +58,84 @@ export function segments(...parts: readonly { minutes: number; from: number; per
 export function input<L extends string>(handle: SeriesHandle<L>, labels: { readonly [K in L]?: string }, values: (samples: number) => string): InputSeries {
   return { series: handle.select(labels as Matchers<L>).toString(), values };
 }
+
+/** One sample of a generated series: a value, a missed scrape, or the staleness marker of a vanished target. */
+export type Sample = number | 'missing' | 'stale';
+
+/**
+ * promtool expanding notation for explicit samples, one per minute: runs of a constant step
+ * become `a+bxn`, missed scrapes `_xn`, a vanished target `stale`.
+ */
+export function sampled(at: (minute: number) => Sample): (samples: number) => string {
+  return (samples) => {
+    const values = Array.from({ length: samples }, (_, m) => at(m));
+    const out: string[] = [];
+    let i = 0;
+    while (i < values.length) {
+      const v = values[i];
+      if (v === 'stale') {
+        out.push('stale');
+        i++;
+      } else if (v === 'missing') {
+        let j = i;
+        while (j < values.length && values[j] === 'missing') j++;
+        out.push(`_x${j - i}`);
+        i = j;
+      } else {
+        const next = values[i + 1];
+        const step = typeof next === 'number' ? Number((next - v).toPrecision(12)) : 0;
+        let j = i + 1;
+        while (j < values.length && typeof values[j] === 'number' && Number(((values[j] as number) - (values[j - 1] as number)).toPrecision(12)) === step) j++;
+        out.push(`${num(v)}${step < 0 ? '-' : '+'}${num(Math.abs(step))}x${j - i - 1}`);
+        i = j;
+      }
+    }
+    return out.join(' ');
+  };
+}
+
+/** How a counter's target behaves over the test: created lazily, restarted, scraped with gaps, gone. */
+export interface CounterLife {
+  /** First minute the series exists (prom-client creates a label set on its first increment). Default: 0 */
+  readonly bornAt?: number;
+  /** Minutes at which the process restarts: the counter starts again from that minute's increments. */
+  readonly resetsAt?: readonly number[];
+  /** [from, to) minutes without a successful scrape; the process keeps counting meanwhile. */
+  readonly gaps?: readonly (readonly [number, number])[];
+  /** Minute at which the target vanishes (staleness marker, no samples afterwards). */
+  readonly vanishesAt?: number;
+}
+
+/**
+ * A counter growing by `perMinute(m)` in minute m (its value at m includes m's increments), with
+ * the given life. Before bornAt, during gaps and after vanishing it has no samples.
+ */
+export function counterOver(perMinute: (minute: number) => number, life: CounterLife = {}): (samples: number) => string {
+  const born = life.bornAt ?? 0;
+  return (samples) => {
+    const values: Sample[] = [];
+    let value = 0;
+    for (let m = 0; m < samples; m++) {
+      if (m < born) {
+        values.push('missing');
+        continue;
+      }
+      value = m === born || life.resetsAt?.includes(m) ? perMinute(m) : value + perMinute(m);
+      if (life.vanishesAt !== undefined && m >= life.vanishesAt) values.push(m === life.vanishesAt ? 'stale' : 'missing');
+      else if (life.gaps?.some(([from, to]) => m >= from && m < to)) values.push('missing');
+      else values.push(value);
+    }
+    return sampled((m) => values[m])(samples);
+  };
+}
+
+/** A gauge holding `value` with the given life (bornAt, gaps, vanishesAt; resets do not apply). */
+export function gaugeOver(value: number, life: CounterLife = {}): (samples: number) => string {
+  return (samples) =>
+    sampled((m) => {
+      if (m < (life.bornAt ?? 0)) return 'missing';
+      if (life.vanishesAt !== undefined && m >= life.vanishesAt) return m === life.vanishesAt ? 'stale' : 'missing';
+      if (life.gaps?.some(([from, to]) => m >= from && m < to)) return 'missing';
+      return value;
+    })(samples);
+}

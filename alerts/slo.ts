@@ -10,7 +10,7 @@ import { durationSeconds } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
 import { and, divByConstant, gt, histogram, series } from '../catalog/query';
 import { sloErrorRatio } from '../catalog/recorded';
-import { BURN_RATE_WINDOWS, SLO_PERIOD, type BurnRateWindow } from '../catalog/slos';
+import { BURN_RATE_WINDOWS, type BurnRateWindow } from '../catalog/slos';
 import { humanizeDuration, humanizePercentage } from './humanize';
 import { TEST_TARGETS, counter, input, segments } from './scenarioKit';
 import { defineAlert, type AlertConcern, type AlertDefinition, type AlertInputs, type AlertScenario, type InputSeries, type RunbookText } from './types';
@@ -102,7 +102,9 @@ function sloAlert(inputs: AlertInputs, sli: Sli, w: BurnRateWindow): AlertDefini
   const burn = (window: string) => divByConstant(sloErrorRatio(sli, window).select(), budget);
   const Sli = sli === 'availability' ? 'Availability' : 'Latency';
   const what = sli === 'availability' ? 'fail with 5xx' : `take longer than ${humanizeDuration(inputs.slo.latencyThresholdSeconds)}`;
-  const exhaustionDays = Number((durationSeconds(SLO_PERIOD) / w.factor / 86400).toPrecision(2));
+  const period = inputs.slo.period;
+  const lastsSeconds = durationSeconds(period) / w.factor;
+  const lasts = lastsSeconds >= 86400 ? `${Number((lastsSeconds / 86400).toPrecision(2))} days` : `${Number((lastsSeconds / 3600).toPrecision(2))} hours`;
   const kind = w.severity === 'critical' ? 'page' : 'ticket';
   const bound = String(inputs.slo.latencyThresholdSeconds);
 
@@ -138,7 +140,7 @@ function sloAlert(inputs: AlertInputs, sli: Sli, w: BurnRateWindow): AlertDefini
     valueFormat: 'number',
     summary: (v) => `${v.label('service')}: ${sli} error budget burning ${v.value}x too fast (${w.long} window, ${kind})`,
     description: (v) =>
-      `Service ${v.label('service')} is spending its ${sli} error budget ${v.value} times faster than sustainable over the last ${w.long}, and still more than ${w.factor} times over the last ${w.short}. The SLO lets ${humanizePercentage(budget)} of requests over ${SLO_PERIOD} ${what}; at ${w.factor} times that budget lasts ${exhaustionDays} days.`,
+      `Service ${v.label('service')} is spending its ${sli} error budget ${v.value} times faster than sustainable over the last ${w.long}, and still more than ${w.factor} times over the last ${w.short}. The SLO lets ${humanizePercentage(budget)} of requests over ${period} ${what}; at ${w.factor} times that budget lasts ${lasts}.`,
     dashboard: 'serviceOverview',
     runbook: RUNBOOKS[sli],
     scenarios,

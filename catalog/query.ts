@@ -7,6 +7,7 @@
 import * as pb from '@grafana/promql-builder';
 import type { Builder, Expr } from '@grafana/promql-builder';
 import { ObservatoryError } from './errors';
+import { promqlText } from './promqlText';
 import { TARGET_LABELS, type MetricSpec, type TargetLabel } from './types';
 
 /** `"x"` is equality; the object forms are !=, =~ and !~. */
@@ -22,8 +23,9 @@ export class Query<L extends string> implements Builder<Expr> {
   build(): Expr {
     return this.builder.build();
   }
+  /** The expression as Prometheus's printer writes it: parentheses only where precedence needs them. */
   toString(): string {
-    return pb.toString(this.builder.build());
+    return promqlText(this.builder.build());
   }
 }
 
@@ -125,6 +127,7 @@ const overRange =
 export const rate = overRange(pb.rate);
 export const increase = overRange(pb.increase);
 export const avgOverTime = overRange(pb.avgOverTime);
+export const sumOverTime = overRange(pb.sumOverTime);
 export const maxOverTime = overRange(pb.maxOverTime);
 
 /**
@@ -200,6 +203,14 @@ export function andOn<L extends string, R extends string, O extends L & R>(left:
   return new Query(pb.and(left.builder, right.builder).on([...labels]), left.labels);
 }
 
+/**
+ * `absent(handle{k="v",...})`: one series with exactly the equality matchers as labels when no
+ * series matches, none otherwise; e.g. an app whose scrape targets are gone altogether.
+ */
+export function absent<L extends string, K extends L>(handle: SeriesHandle<L>, matchers: { readonly [P in K]: string }): Query<K> {
+  return new Query(pb.absent(handle.select(matchers as Matchers<L>).builder), Object.keys(matchers) as K[]);
+}
+
 /** `vector(s)`: one series without labels, e.g. the always-firing Watchdog. */
 export function vectorOf(value: number): Query<never> {
   return new Query(pb.vect(value), []);
@@ -217,6 +228,17 @@ export const divByConstant = <L extends string>(left: Query<L>, right: number): 
  */
 export function ratio<L extends string>(numerator: Query<L>, denominator: Query<L> | Query<never>): Query<L> {
   return new Query(pb.div(numerator.builder, pb.gt(denominator.builder, pb.n(0))), numerator.labels);
+}
+
+/**
+ * `(num or den * 0) / (den > 0)`: like ratio(), but 0 where the denominator has a series and the
+ * numerator has none. Counters are created lazily (prom-client makes a label set on its first
+ * increment), so a service that never failed has no 5xx series and a cache that never hit has no
+ * hits series: their ratio is 0, not absent, so alerts on a low ratio fire and panels show it.
+ */
+export function ratioOrZero<L extends string>(numerator: Query<L>, denominator: Query<L>): Query<L> {
+  // Plain `or` (not or()): the division drops the metric name anyway.
+  return ratio(new Query(pb.or(numerator.builder, pb.mul(denominator.builder, pb.n(0))), numerator.labels), denominator);
 }
 
 /** `1 - q`, e.g. error ratio from a success ratio. */

@@ -9,7 +9,8 @@ import * as pg from './postgres';
 import * as redis from './redis';
 import * as node from './node';
 import {
-  SeriesHandle, histogram, series, rate, sum, max, avg, avgOverTime, ratio, add, oneMinus, histogramQuantile, type Query,
+  SeriesHandle, histogram, series, rate, sum, max, avg, sumOverTime, ratio, ratioOrZero, add, sub, mul, or, oneMinus, histogramQuantile,
+  type Matcher, type Query,
 } from './query';
 import { SLO_WINDOWS, type SloSettings } from './slos';
 
@@ -43,10 +44,17 @@ export const recorded = {
   redisOpRate: recordedSeries('service_operation:redis_operations:rate5m', ['service', 'operation']),
   redisBucketRate: recordedSeries('service_operation_le:redis_operation_duration_seconds_bucket:rate5m', ['service', 'operation', 'le']),
   redisOpQuantile: recordedSeries('service_operation:redis_operation_duration_seconds:histogram_quantile_rate5m', ['service', 'operation', 'quantile']),
+  /** Hit and miss rates of the applications' caches; each is 0 (not absent) while the other has lookups. */
+  cacheHitRate: recordedSeries('service_cache:cache_hits:rate5m', ['service', 'cache']),
+  cacheMissRate: recordedSeries('service_cache:cache_misses:rate5m', ['service', 'cache']),
   cacheHitRatio: recordedSeries('service_cache:cache_hits:ratio_rate5m', ['service', 'cache']),
   pgConnectionUsage: recordedSeries('service_instance:pg_connections:usage_ratio', ['service', 'instance']),
+  pgBlocksHitRate: recordedSeries('service_instance:pg_stat_database_blks_hit:rate5m', ['service', 'instance']),
+  pgBlocksReadRate: recordedSeries('service_instance:pg_stat_database_blks_read:rate5m', ['service', 'instance']),
   pgBufferHitRatio: recordedSeries('service_instance:pg_buffer_cache_hits:ratio_rate5m', ['service', 'instance']),
   redisMemoryUsage: recordedSeries('service_instance:redis_memory:usage_ratio', ['service', 'instance']),
+  redisKeyspaceHitRate: recordedSeries('service_instance:redis_keyspace_hits:rate5m', ['service', 'instance']),
+  redisKeyspaceMissRate: recordedSeries('service_instance:redis_keyspace_misses:rate5m', ['service', 'instance']),
   redisKeyspaceHitRatio: recordedSeries('service_instance:redis_keyspace_hits:ratio_rate5m', ['service', 'instance']),
   nodeCpuUtilisation: recordedSeries('instance:node_cpu_utilisation:ratio_rate5m', ['instance']),
   nodeMemoryUtilisation: recordedSeries('instance:node_memory_utilisation:ratio', ['instance']),
@@ -77,6 +85,25 @@ function rule<L extends string>(handle: SeriesHandle<L>, expr: Query<string>, la
   return labels ? { record: handle.name, expr, labels } : { record: handle.name, expr };
 }
 
+/**
+ * hits / (hits + misses) as three rules: the hit rate and the miss rate, each 0 where only the
+ * other has series, then their ratio. Counters appear lazily: a cache that has only missed so far
+ * has no hits series, and `hits / (hits + misses)` would have no result at all, so its hit-ratio
+ * alert could never fire and its panel would be empty. Recording the two rates first reads each
+ * raw counter once per evaluation for the ratio.
+ */
+function hitRatioRules<L extends string>(
+  handles: { readonly hits: SeriesHandle<L>; readonly misses: SeriesHandle<L>; readonly ratio: SeriesHandle<L> },
+  hits: Query<L>,
+  misses: Query<L>,
+): RecordingRule[] {
+  return [
+    rule(handles.hits, or(hits, mul(misses, 0))),
+    rule(handles.misses, or(misses, mul(handles.hits.select(), 0))),
+    rule(handles.ratio, ratio(handles.hits.select(), add(handles.hits.select(), handles.misses.select()))),
+  ];
+}
+
 function httpRules(): RecordingGroup {
   const bucketRate = sum(rate(httpDuration.bucket.range(W)), ['service', 'route', 'le']);
   const routeStatus = sum(rate(httpRequests.range(W)), ['service', 'route', 'status']);
@@ -92,7 +119,8 @@ function httpRules(): RecordingGroup {
       rule(recorded.httpRouteInstanceRate, sum(rate(httpRequests.range(W)), ['service', 'route', 'instance'])),
       rule(recorded.httpServiceRate, sum(recorded.httpRouteStatusRate.select(), ['service'])),
       rule(recorded.httpServiceErrorRate, sum(recorded.httpRouteStatusRate.select({ status: { re: '5..' } }), ['service'])),
-      rule(recorded.httpServiceErrorRatio, ratio(recorded.httpServiceErrorRate.select(), recorded.httpServiceRate.select())),
+      // 0 for a service that serves but never failed: it has no 5xx series at all.
+      rule(recorded.httpServiceErrorRatio, ratioOrZero(recorded.httpServiceErrorRate.select(), recorded.httpServiceRate.select())),
     ],
   };
 }
@@ -114,7 +142,7 @@ function dependencyRules(): RecordingGroup {
       rule(recorded.redisOpRate, sum(rate(series(app.redis_operations_total).range(W)), ['service', 'operation'])),
       rule(recorded.redisBucketRate, sum(rate(redisDuration.bucket.range(W)), ['service', 'operation', 'le'])),
       ...LATENCY_QUANTILES.map((q) => rule(recorded.redisOpQuantile, histogramQuantile(q, recorded.redisBucketRate.select()), { quantile: String(q) })),
-      rule(recorded.cacheHitRatio, ratio(hits, add(hits, misses))),
+      ...hitRatioRules({ hits: recorded.cacheHitRate, misses: recorded.cacheMissRate, ratio: recorded.cacheHitRatio }, hits, misses),
     ],
   };
 }
@@ -130,10 +158,10 @@ function exporterRules(): RecordingGroup {
     name: 'observatory-exporters.recording',
     rules: [
       rule(recorded.pgConnectionUsage, ratio(sum(series(pg.pg_stat_database_numbackends).select(), si), max(series(pg.pg_settings_max_connections).select(), si))),
-      rule(recorded.pgBufferHitRatio, ratio(blksHit, add(blksHit, blksRead))),
+      ...hitRatioRules({ hits: recorded.pgBlocksHitRate, misses: recorded.pgBlocksReadRate, ratio: recorded.pgBufferHitRatio }, blksHit, blksRead),
       // maxmemory 0 means "no limit": ratio() drops the series instead of dividing by zero.
       rule(recorded.redisMemoryUsage, ratio(max(series(redis.redis_memory_used_bytes).select(), si), max(series(redis.redis_memory_max_bytes).select(), si))),
-      rule(recorded.redisKeyspaceHitRatio, ratio(kHits, add(kHits, kMisses))),
+      ...hitRatioRules({ hits: recorded.redisKeyspaceHitRate, misses: recorded.redisKeyspaceMissRate, ratio: recorded.redisKeyspaceHitRatio }, kHits, kMisses),
       rule(recorded.nodeCpuUtilisation, oneMinus(idle)),
       rule(
         recorded.nodeMemoryUtilisation,
@@ -144,31 +172,40 @@ function exporterRules(): RecordingGroup {
 }
 
 /**
- * SLI error ratios over every burn-rate window, per service. They are built from the per-service
- * 5m rates the http group records, not from the raw series: `rate(http_requests_total[3d])` reads
- * every route x method x status x pod series over three days on each evaluation, which
- * `npm run bench -- rules` measured at 14% of a 30 s interval with one day of history (see
- * docs/benchmarks.md). Averaging the 5m rates over the window reads one series per service; the
- * error and total averages cover the same evaluation timestamps, so their ratio is the ratio of
- * events in the window.
+ * The error ratio of an SLI over `window`: bad requests / all requests in the window, per service.
+ * The SLO recording rules, the SLO alerts and the SLO panels all use this one expression.
+ *
+ * It is built from the per-service 5m rates the http group records, not from the raw series:
+ * `rate(http_requests_total[3d])` reads every route x method x status x pod series over three days
+ * on each evaluation, which `npm run bench -- rules` measured at 14% of a 30 s interval with one
+ * day of history (see docs/benchmarks.md). Instead both sides are SUMS of the 5m rates over the
+ * window, one series per service. A sum counts a missing sample as 0 requests: the 5xx series
+ * only exists from the first 5xx on (prom-client creates label sets lazily), and an average over
+ * its few samples against the average of the always-present total would overstate the ratio
+ * many times over (a 10-minute burst after hours of clean traffic paged at ~14x a real 1x burn).
+ * Summed, every evaluation of the window counts on both sides with the same weight, so the ratio
+ * is the ratio of requests in the window (each request is counted by the 5m rates of the
+ * evaluations in the 5 minutes after it; requests in the window's last 5 minutes count
+ * partially, the same on both sides). A service that served but never failed gets 0, not no
+ * series (ratioOrZero).
  */
+export function sloWindowErrorRatio(sli: 'availability' | 'latency', latencyThresholdSeconds: number, window: string, service?: Matcher): Query<'service'> {
+  const m = service === undefined ? {} : { service };
+  const le = String(latencyThresholdSeconds);
+  const over = (h: SeriesHandle<'service'>): Query<'service'> => (window === W ? h.select(m) : sumOverTime(h.range(window, m)));
+  if (sli === 'availability') return ratioOrZero(over(recorded.httpServiceErrorRate), over(recorded.httpServiceRate));
+  // Slow = all - fast: every request counts into _count and into each bucket it fits, so the two are present together.
+  const all = over(recorded.httpServiceCountRate);
+  const fast = sum(window === W ? recorded.httpServiceBucketRate.select({ ...m, le }) : sumOverTime(recorded.httpServiceBucketRate.range(window, { ...m, le })), ['service']);
+  return ratio(sub(all, fast), all);
+}
+
+/** SLI error ratios over every burn-rate window, per service (sloWindowErrorRatio). */
 function sloRules(slo: SloSettings): RecordingGroup {
   const rules: RecordingRule[] = [];
-  const le = String(slo.latencyThresholdSeconds);
-  const errors = recorded.httpServiceErrorRate;
-  const total = recorded.httpServiceRate;
-  const buckets = recorded.httpServiceBucketRate;
-  const observed = recorded.httpServiceCountRate;
   for (const window of SLO_WINDOWS) {
-    if (window === W) {
-      rules.push(rule(sloErrorRatio('availability', window), ratio(errors.select(), total.select())));
-      rules.push(rule(sloErrorRatio('latency', window), oneMinus(ratio(sum(buckets.select({ le }), ['service']), observed.select()))));
-      continue;
-    }
-    const mean = (h: SeriesHandle<'service'>) => sum(avgOverTime(h.range(window)), ['service']);
-    const fast = sum(avgOverTime(buckets.range(window, { le })), ['service']);
-    rules.push(rule(sloErrorRatio('availability', window), ratio(mean(errors), mean(total))));
-    rules.push(rule(sloErrorRatio('latency', window), oneMinus(ratio(fast, mean(observed)))));
+    rules.push(rule(sloErrorRatio('availability', window), sloWindowErrorRatio('availability', slo.latencyThresholdSeconds, window)));
+    rules.push(rule(sloErrorRatio('latency', window), sloWindowErrorRatio('latency', slo.latencyThresholdSeconds, window)));
   }
   return { name: 'observatory-slo.recording', rules };
 }

@@ -12,6 +12,11 @@ export interface SloSettings {
   readonly latencyObjective: number;
   /** The "fast enough" bound; must be a bucket bound of http_request_duration_seconds. */
   readonly latencyThresholdSeconds: number;
+  /**
+   * The SLO period: the window the objective is measured over, which the SLO panels show and the
+   * error budget refers to. At most the stack's retention (a ratio needs the samples).
+   */
+  readonly period: string;
 }
 
 export const DEFAULT_SLO: SloSettings = {
@@ -20,9 +25,10 @@ export const DEFAULT_SLO: SloSettings = {
   // 99% of requests under 500 ms, the same bound as the p95 critical threshold.
   latencyObjective: 0.99,
   latencyThresholdSeconds: 0.5,
+  // The SRE workbook's period. Stacks that keep less history default to their retention time
+  // (stacks/config/schema.ts): staging 7d, dev 2d.
+  period: '30d',
 };
-
-export const SLO_PERIOD = '30d';
 
 export interface BurnRateWindow {
   readonly severity: 'critical' | 'warning';

@@ -24,6 +24,11 @@ export interface Target {
   readonly expr: Query<string>;
   /** Series name in the legend, e.g. `{{route}}`. */
   readonly legend: string;
+  /**
+   * One value at the end of the time range instead of a series over it: for stats whose
+   * expression already covers a fixed window (the SLO period). Default: false (a range query).
+   */
+  readonly instant?: boolean;
 }
 
 export interface PanelSpec {
@@ -94,12 +99,8 @@ const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** A Prometheus target over the datasource variable. */
 export function promTarget(target: Target, index: number): prometheus.DataqueryBuilder {
   if (index >= REF_IDS.length) throw new Error('a panel has more than 26 queries');
-  return new prometheus.DataqueryBuilder()
-    .datasource(DATASOURCE)
-    .refId(REF_IDS[index])
-    .expr(target.expr.toString())
-    .legendFormat(target.legend)
-    .range();
+  const q = new prometheus.DataqueryBuilder().datasource(DATASOURCE).refId(REF_IDS[index]).expr(target.expr.toString()).legendFormat(target.legend);
+  return target.instant ? q.instant() : q.range();
 }
 
 function thresholdsConfig(steps: readonly dashboard.Threshold[]): dashboard.ThresholdsConfigBuilder {
@@ -172,7 +173,8 @@ export function statPanel(spec: PanelSpec, options: StatOptions = {}): stat.Pane
     .reduceOptions(lastValue())
     .textMode(options.showNames ? common.BigValueTextMode.ValueAndName : common.BigValueTextMode.Auto)
     .colorMode(common.BigValueColorMode.Value)
-    .graphMode(spec.mappings ? common.BigValueGraphMode.None : common.BigValueGraphMode.Area)
+    // No sparkline for value mappings (states) or instant queries (a single point).
+    .graphMode(spec.mappings || spec.targets.every((t) => t.instant) ? common.BigValueGraphMode.None : common.BigValueGraphMode.Area)
     .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds));
 }
 

@@ -3,7 +3,7 @@
  * aliases); kubernetes stacks discover app pods by annotation in the stack's namespace. Every job
  * attaches the `service` label the catalog's TARGET_LABELS promise.
  */
-import type { StackConfig } from '../stacks/config/schema';
+import type { AppConfig, StackConfig } from '../stacks/config/schema';
 import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_LABELS, appReplicaHosts, hostOf } from './topology';
 import { generatedHeader, toYaml } from './yaml';
 
@@ -29,34 +29,72 @@ function staticJob(job: string, targets: string[], service: string, metricsPath?
   return cfg;
 }
 
-function infrastructureJobs(config: StackConfig): ScrapeConfig[] {
-  const jobs: ScrapeConfig[] = [
-    staticJob('prometheus', [`localhost:${PORTS.prometheus}`], SERVICE_LABELS.prometheus),
-    staticJob('alertmanager', [`${hostOf(config, 'alertmanager')}:${PORTS.alertmanager}`], SERVICE_LABELS.alertmanager),
+/**
+ * One scrape job and the `service` label its targets carry: what the stack promises to scrape.
+ * The target-absence alerts (alerts/targets.ts) are generated from this list.
+ */
+export interface ScrapedService {
+  readonly job: string;
+  readonly service: string;
+  /** The stack-config key that makes this job exist, e.g. `apps[0]`, `exporters.redis`; none for Prometheus and Alertmanager. */
+  readonly configKey?: string;
+}
+
+/** Scrape job of the kubernetes app pods (one job for all apps; `service` is the app name). */
+export const KUBERNETES_APPS_JOB = 'apps';
+
+/** Scrape job of one app on docker (one static job per app). */
+export function dockerAppJob(app: AppConfig): string {
+  return `app-${app.name}`;
+}
+
+/** The infrastructure jobs this stack runs, in scrape-config order. */
+export function infrastructureServices(config: StackConfig): ScrapedService[] {
+  const out: ScrapedService[] = [
+    { job: 'prometheus', service: SERVICE_LABELS.prometheus },
+    { job: 'alertmanager', service: SERVICE_LABELS.alertmanager },
   ];
-  if (config.exporters.postgres.enabled) {
-    jobs.push(staticJob('postgres-exporter', [`${hostOf(config, 'postgresExporter')}:${PORTS.postgresExporter}`], SERVICE_LABELS.postgresExporter));
-  }
-  if (config.exporters.redis.enabled) {
-    jobs.push(staticJob('redis-exporter', [`${hostOf(config, 'redisExporter')}:${PORTS.redisExporter}`], SERVICE_LABELS.redisExporter));
-  }
-  if (config.exporters.node.enabled) {
-    if (config.target === 'docker') {
-      jobs.push(staticJob('node-exporter', [`${hostOf(config, 'nodeExporter')}:${PORTS.nodeExporter}`], SERVICE_LABELS.nodeExporter));
-    } else {
+  if (config.exporters.postgres.enabled) out.push({ job: 'postgres-exporter', service: SERVICE_LABELS.postgresExporter, configKey: 'exporters.postgres' });
+  if (config.exporters.redis.enabled) out.push({ job: 'redis-exporter', service: SERVICE_LABELS.redisExporter, configKey: 'exporters.redis' });
+  if (config.exporters.node.enabled) out.push({ job: 'node-exporter', service: SERVICE_LABELS.nodeExporter, configKey: 'exporters.node' });
+  return out;
+}
+
+/** Every app of the stack with the job that scrapes it. */
+export function appServices(config: StackConfig): ScrapedService[] {
+  return config.apps.map((app, i) => ({
+    job: config.target === 'docker' ? dockerAppJob(app) : KUBERNETES_APPS_JOB,
+    service: app.name,
+    configKey: `apps[${i}]`,
+  }));
+}
+
+/** Host and port of the statically scraped infrastructure jobs. */
+const STATIC_TARGETS: Readonly<Record<string, 'alertmanager' | 'postgresExporter' | 'redisExporter' | 'nodeExporter'>> = {
+  alertmanager: 'alertmanager',
+  'postgres-exporter': 'postgresExporter',
+  'redis-exporter': 'redisExporter',
+  'node-exporter': 'nodeExporter',
+};
+
+function infrastructureJobs(config: StackConfig): ScrapeConfig[] {
+  return infrastructureServices(config).map(({ job, service }) => {
+    if (job === 'prometheus') return staticJob(job, [`localhost:${PORTS.prometheus}`], service);
+    if (job === 'node-exporter' && config.target === 'kubernetes') {
       // One node_exporter pod per node (DaemonSet); instance becomes the node name.
-      jobs.push({
-        job_name: 'node-exporter',
+      return {
+        job_name: job,
         kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [config.namespace] }, selectors: [{ role: 'pod', label: `${K8S_APP_LABELS.name}=node-exporter` }] }],
         relabel_configs: [
           { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(PORTS.nodeExporter), action: 'keep' },
           { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'instance' },
-          { target_label: 'service', replacement: SERVICE_LABELS.nodeExporter },
+          { target_label: 'service', replacement: service },
         ],
-      });
+      };
     }
-  }
-  return jobs;
+    const key = STATIC_TARGETS[job];
+    return staticJob(job, [`${hostOf(config, key)}:${PORTS[key]}`], service);
+  });
 }
 
 function label(name: string): string {
@@ -67,7 +105,7 @@ function label(name: string): string {
 function kubernetesAppsJob(config: StackConfig): ScrapeConfig {
   const ann = (a: string) => `__meta_kubernetes_pod_annotation_${label(a)}`;
   return {
-    job_name: 'apps',
+    job_name: KUBERNETES_APPS_JOB,
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [config.namespace] }, selectors: [{ role: 'pod', label: `${K8S_APP_LABELS.partOf}=${K8S_APP_LABELS.partOfValue}` }] }],
     relabel_configs: [
       { source_labels: [ann(SCRAPE_ANNOTATIONS.scrape)], regex: 'true', action: 'keep' },
@@ -84,7 +122,7 @@ export function buildScrapeConfigs(config: StackConfig): ScrapeConfig[] {
   const jobs = infrastructureJobs(config);
   if (config.target === 'docker') {
     for (const app of config.apps) {
-      jobs.push(staticJob(`app-${app.name}`, appReplicaHosts(app).map((h) => `${h}:${app.port}`), app.name, app.metricsPath));
+      jobs.push(staticJob(dockerAppJob(app), appReplicaHosts(app).map((h) => `${h}:${app.port}`), app.name, app.metricsPath));
     }
   } else if (config.apps.length > 0) {
     jobs.push(kubernetesAppsJob(config));

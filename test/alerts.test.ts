@@ -16,7 +16,7 @@ import type { Artifact, RenderContext, RenderOptions } from '../generators/artif
 import { renderStack } from '../render/renderStack';
 import type { StackConfig } from '../stacks/config/schema';
 import { SECRET_KEYS, secretPlaceholder } from '../stacks/config/secrets';
-import { config, errorOf } from './helpers';
+import { baseRaw, config, errorOf } from './helpers';
 
 interface RuleFile {
   groups: { name: string; rules: { alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
@@ -81,15 +81,15 @@ describe('alert rules', () => {
     const r = alertRules(renderStack(c));
     const by = (n: string) => r.find((x) => x.alert === n)!;
     // Latency and 5xx alerts only for services with at least minRequestRate requests/s.
-    const busy = 'and on(service) ((service:http_requests:rate5m) >= (2))';
-    expect(by('HttpLatencyP95High').expr).toBe(`((service:http_request_duration_seconds:histogram_quantile_rate5m{quantile="0.95"}) > (0.75)) ${busy}`);
+    const busy = 'and on (service) service:http_requests:rate5m >= 2';
+    expect(by('HttpLatencyP95High').expr).toBe(`service:http_request_duration_seconds:histogram_quantile_rate5m{quantile="0.95"} > 0.75 ${busy}`);
     expect(by('HttpLatencyP95High').annotations!.description).toContain('750ms');
     expect(by('HttpLatencyP95High').annotations!.description).toContain('at more than 2 requests/s');
-    expect(by('HttpErrorRateElevated').expr).toBe(`((service:http_request_errors:ratio_rate5m) > (0.02)) ${busy}`);
+    expect(by('HttpErrorRateElevated').expr).toBe(`service:http_request_errors:ratio_rate5m > 0.02 ${busy}`);
     expect(by('RedisMemoryHigh').annotations!.description).toContain('above 80%');
     expect(by('HostCpuHigh').labels?.severity).toBe('info');
     expect(by('PostgresDeadlocks').labels?.severity).toBe('critical');
-    expect(by('HttpLatencyP95Elevated').expr).toContain('> (0.2)');
+    expect(by('HttpLatencyP95Elevated').expr).toContain('> 0.2 ');
   });
 
   it('rejects severity overrides for unknown alerts and for the Watchdog', () => {
@@ -113,12 +113,34 @@ describe('alert rules', () => {
     );
   });
 
+  it('one target-absence alert per configured app and exporter job, on the job the scrape config writes', () => {
+    const absence = (c: StackConfig) => alertRules(renderStack(c)).filter((r) => r.expr.startsWith('absent('));
+    const app2 = { name: 'checkout', image: 'registry.example.com/checkout:2.0.0', port: 8080 };
+    const k8s = absence(config({ apps: [(baseRaw().apps as object[])[0], app2], exporters: { postgres: { enabled: false } } }));
+    expect(k8s.map((r) => [r.alert, r.expr, r.labels?.severity])).toEqual([
+      ['ApiTargetsMissing', 'absent(up{job="apps",service="api"})', 'critical'],
+      ['CheckoutTargetsMissing', 'absent(up{job="apps",service="checkout"})', 'critical'],
+      ['AlertmanagerTargetsMissing', 'absent(up{job="alertmanager",service="alertmanager"})', 'critical'],
+      ['RedisExporterTargetsMissing', 'absent(up{job="redis-exporter",service="redis"})', 'critical'],
+      ['NodeExporterTargetsMissing', 'absent(up{job="node-exporter",service="node"})', 'critical'],
+    ]);
+    const docker = absence(config({ target: 'docker' }));
+    expect(docker.find((r) => r.alert === 'ApiTargetsMissing')!.expr).toBe('absent(up{job="app-api",service="api"})');
+    // An app named like an exporter job is refused by the config checks before any alert exists.
+    expect(errorOf(() => renderStack(config({ apps: [{ ...app2, name: 'redis-exporter' }] }))).message).toBe(
+      'stack prod: observatory:apps[0].name: "redis-exporter" is the name of a monitoring service; pick another name',
+    );
+    expect(errorOf(() => renderStack(config({ apps: [{ ...app2, name: 'shop-api' }, { ...app2, name: 'shop--api' }] }))).message).toBe(
+      'stack prod: observatory:apps[1].name: "shop--api" needs the alert name ShopApiTargetsMissing, which app "shop-api" already uses; rename the app',
+    );
+  });
+
   it('SLO alerts pair a long and a short window per BURN_RATE_WINDOWS row, against the budget', () => {
     const page = rules.find((r) => r.alert === 'SloAvailabilityBurn1h')!;
-    expect(page.expr).toBe('(((service:slo_availability_errors:ratio_rate1h) / (0.005)) > (14.4)) and (((service:slo_availability_errors:ratio_rate5m) / (0.005)) > (14.4))');
+    expect(page.expr).toBe('service:slo_availability_errors:ratio_rate1h / 0.005 > 14.4 and service:slo_availability_errors:ratio_rate5m / 0.005 > 14.4');
     expect(page.labels).toEqual({ family: 'SloAvailabilityBurn', severity: 'critical' });
     const ticket = rules.find((r) => r.alert === 'SloLatencyBurn3d')!;
-    expect(ticket.expr).toContain('service:slo_latency_errors:ratio_rate3d) / (0.01)) > (1)');
+    expect(ticket.expr).toContain('service:slo_latency_errors:ratio_rate3d / 0.01 > 1 and ');
     expect(ticket.expr).toContain('service:slo_latency_errors:ratio_rate6h');
     expect(ticket.for).toBe('3h');
     expect(ticket.labels?.severity).toBe('warning');

@@ -57,6 +57,8 @@ describe('bad stack config gets one clear error naming stack and key', () => {
     ['warning above critical', { alerts: { thresholds: { latencyP95Warning: 0.6 } } }, 'stack prod: observatory:alerts.thresholds.latencyP95Warning: (0.6) must be below latencyP95Critical (0.5)'],
     ['unknown threshold', { alerts: { thresholds: { latencyP50: 1 } } }, 'stack prod: observatory:alerts.thresholds.latencyP50: unknown key (check the spelling; see stacks/config/schema.ts)'],
     ['SLO latency not a bucket bound', { slo: { latencyThresholdSeconds: 0.4 } }, 'stack prod: observatory:slo.latencyThresholdSeconds: (0.4) must be a bucket bound of http_request_duration_seconds (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10)'],
+    ['SLO period beyond retention', { retention: { time: '15d' }, slo: { period: '30d' } }, 'stack prod: observatory:slo.period: (30d) must not exceed retention.time (15d): Prometheus would no longer have the samples the SLO is measured over'],
+    ['SLO period not a duration', { slo: { period: 'a month' } }, 'stack prod: observatory:slo.period: must be a Prometheus duration such as 15s, 5m or 1h'],
     ['duplicate app names', { apps: [app, app] }, 'stack prod: observatory:apps[1].name: "api" is used by two apps'],
     ['OTLP endpoint set by hand', withApp({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x' } }), 'stack prod: observatory:apps[0].env.OTEL_EXPORTER_OTLP_ENDPOINT: is set by the stack (OTLP over HTTP to its Jaeger); remove it'],
     ['OTLP protocol set by hand', withApp({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }), 'stack prod: observatory:apps[0].env.OTEL_EXPORTER_OTLP_PROTOCOL: is set by the stack (OTLP over HTTP to its Jaeger); remove it'],

@@ -20,28 +20,28 @@ describe('typed queries', () => {
 
   it('builds PromQL through catalog handles', () => {
     const q = sum(rate(requests.range('$__rate_interval', { route: '$route', status: { re: '5..' } })), ['service', 'route']);
-    expect(q.toString()).toBe('sum by(service, route) (rate(http_requests_total{route="$route",status=~"5.."}[$__rate_interval]))');
+    expect(q.toString()).toBe('sum by (service, route) (rate(http_requests_total{route="$route",status=~"5.."}[$__rate_interval]))');
     const p95 = histogramQuantile(0.95, sum(rate(duration.bucket.range('5m')), ['route', 'le']));
-    expect(p95.toString()).toBe('histogram_quantile(0.95, sum by(route, le) (rate(http_request_duration_seconds_bucket[5m])))');
+    expect(p95.toString()).toBe('histogram_quantile(0.95, sum by (route, le) (rate(http_request_duration_seconds_bucket[5m])))');
     expect(p95.labels).toEqual(['route']);
   });
 
   it('`or` drops the metric name of a bare selector on the left, so a fallback does not split a series in two', () => {
     const fallback = mul(sum(requests.select(), ['service']), 0);
-    expect(or(requests.select({ route: '/x' }), fallback).toString()).toBe('((http_requests_total{route="/x"}) * (1)) or ((sum by(service) (http_requests_total)) * (0))');
-    expect(or(sum(requests.select(), ['service']), fallback).toString()).toBe('(sum by(service) (http_requests_total)) or ((sum by(service) (http_requests_total)) * (0))');
+    expect(or(requests.select({ route: '/x' }), fallback).toString()).toBe('http_requests_total{route="/x"} * 1 or sum by (service) (http_requests_total) * 0');
+    expect(or(sum(requests.select(), ['service']), fallback).toString()).toBe('sum by (service) (http_requests_total) or sum by (service) (http_requests_total) * 0');
   });
 
   it('andOn matches on labels both sides have, and refuses one they lack', () => {
     const byRoute = sum(requests.select(), ['service', 'route']);
     const byService = sum(requests.select(), ['service']);
-    expect(andOn(byRoute, byService, ['service']).toString()).toBe('(sum by(service, route) (http_requests_total)) and on(service) (sum by(service) (http_requests_total))');
+    expect(andOn(byRoute, byService, ['service']).toString()).toBe('sum by (service, route) (http_requests_total) and on (service) sum by (service) (http_requests_total)');
     expect(errorOf(() => andOn(byRoute, byService, ['route' as 'service'])).problem).toMatch(/cannot match on "route"/);
   });
 
   it('guards divisions so a zero denominator drops the series', () => {
     const q = ratio(sum(requests.select({ status: { re: '5..' } }), ['service']), sum(requests.select(), ['service']));
-    expect(q.toString()).toBe('(sum by(service) (http_requests_total{status=~"5.."})) / ((sum by(service) (http_requests_total)) > (0))');
+    expect(q.toString()).toBe('sum by (service) (http_requests_total{status=~"5.."}) / (sum by (service) (http_requests_total) > 0)');
   });
 
   it('rejects labels the metric lacks, at compile time and at run time', () => {

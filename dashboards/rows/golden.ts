@@ -3,7 +3,7 @@
  * service-level recording rules; saturation is its own row (saturation.ts).
  */
 import * as app from '../../catalog/application';
-import { histogram, mul, or } from '../../catalog/query';
+import { histogram } from '../../catalog/query';
 import { recorded } from '../../catalog/recorded';
 import type { Thresholds } from '../../catalog/thresholds';
 import { timeseriesPanel, upperThresholds, type Row } from '../common';
@@ -44,7 +44,8 @@ export function serviceErrors(t: Thresholds) {
       'Share of requests answered with 5xx (recording service:http_request_errors:ratio_rate5m); 0 for a service without any 5xx. ' +
       'Thresholds: alerts.thresholds.errorRatioWarning / errorRatioCritical.',
     unit: RATIO_UNIT,
-    targets: [{ expr: or(recorded.httpServiceErrorRatio.select(service), mul(recorded.httpServiceRate.select(service), 0)), legend: '{{service}}' }],
+    // The recording is 0, not absent, for a service without any 5xx (ratioOrZero).
+    targets: [{ expr: recorded.httpServiceErrorRatio.select(service), legend: '{{service}}' }],
     thresholds: upperThresholds(t.errorRatioCritical, t.errorRatioWarning),
     min: 0,
     width: 8,

@@ -4,7 +4,7 @@
  * range, per-instance throughput included.
  */
 import * as app from '../../catalog/application';
-import { histogram, mul, or, ratio, sum } from '../../catalog/query';
+import { histogram, ratioOrZero, sum } from '../../catalog/query';
 import { LATENCY_QUANTILES, recorded } from '../../catalog/recorded';
 import type { Thresholds } from '../../catalog/thresholds';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -46,8 +46,8 @@ export function errorRatioByRoute(t: Thresholds) {
       'Share of requests answered with 5xx. Routes without any 5xx show 0 rather than no data. ' +
       'Thresholds: alerts.thresholds.errorRatioWarning / errorRatioCritical, the values the error-rate alerts use.',
     unit: RATIO_UNIT,
-    // `or total * 0`: a route that never failed has no 5xx series; show it as 0%, not as a gap.
-    targets: [{ expr: ratio(or(errors, mul(total, 0)), total), legend: '{{service}} {{route}}' }],
+    // A route that never failed has no 5xx series; ratioOrZero shows it as 0%, not as a gap.
+    targets: [{ expr: ratioOrZero(errors, total), legend: '{{service}} {{route}}' }],
     thresholds: upperThresholds(t.errorRatioCritical, t.errorRatioWarning),
     min: 0,
   });

@@ -1,11 +1,12 @@
 /**
- * SLO panels (Service overview): each SLI over the SLO period against its objective, the error
- * budget left, and how fast it burns. Objectives come from config.slo and the burn-rate factors
- * from catalog/slos.ts, the same numbers the SLO alerts use.
+ * SLO panels (Service overview): each SLI over the stack's SLO period (config.slo.period) against
+ * its objective, the error budget left, and how fast it burns. Objectives come from config.slo and
+ * the burn-rate factors from catalog/slos.ts, the same numbers the SLO alerts use; the period
+ * ratios are the alerts' window ratio (sloWindowErrorRatio) over the SLO period.
  */
-import { avgOverTime, divByConstant, mul, oneMinus, or, type Query } from '../../catalog/query';
-import { recorded, sloErrorRatio } from '../../catalog/recorded';
-import { BURN_RATE_WINDOWS, SLO_PERIOD } from '../../catalog/slos';
+import { divByConstant, oneMinus, type Query } from '../../catalog/query';
+import { sloErrorRatio, sloWindowErrorRatio } from '../../catalog/recorded';
+import { BURN_RATE_WINDOWS } from '../../catalog/slos';
 import type { StackConfig } from '../../stacks/config/schema';
 import { lowerThresholds, statPanel, timeseriesPanel, upperThresholds, type Row } from '../common';
 import { RATIO_UNIT } from '../units';
@@ -31,28 +32,26 @@ function sliMeaning(config: StackConfig, sli: Sli): string {
 }
 
 /**
- * `or <requests> * 0`: the SLO error ratios have no series for a service that never failed (no
- * 5xx series exist), which is a perfect record, so show 0 errors instead of no data.
+ * Error ratio over the SLO period, at the dashboard's end time: bad requests / all requests in the
+ * period, the same expression the burn-rate recordings use for their windows. Not a mean of the
+ * 5m ratios: that weighs a quiet hour with 10% errors like a busy hour with 0.1% (94.85% instead
+ * of the true 99.89%).
  */
-function orNoErrors(errors: Query<'service'>): Query<'service'> {
-  return or(errors, mul(recorded.httpServiceRate.select({ service: SERVICE }), 0));
-}
-
-/** Error ratio over the SLO period: the mean of the 5m ratio, as Sloth does (cheap, no 30d rate). */
-function periodErrorRatio(sli: Sli): Query<'service'> {
-  return orNoErrors(avgOverTime(sloErrorRatio(sli, '5m').range(SLO_PERIOD, { service: SERVICE })));
+function periodErrorRatio(config: StackConfig, sli: Sli): Query<'service'> {
+  return sloWindowErrorRatio(sli, config.slo.latencyThresholdSeconds, config.slo.period, SERVICE);
 }
 
 const TITLES: Record<Sli, string> = { availability: 'Availability', latency: 'Latency SLI' };
 
 export function sliOverPeriod(config: StackConfig, sli: Sli) {
   const objective = objectiveOf(config, sli);
+  const period = config.slo.period;
   return statPanel(
     {
-      title: `${TITLES[sli]} (${SLO_PERIOD})`,
-      description: `Share of ${sliMeaning(config, sli)} over the last ${SLO_PERIOD}. Objective: ${percent(objective)} (config.slo); red below it.`,
+      title: `${TITLES[sli]} (${period})`,
+      description: `Share of ${sliMeaning(config, sli)} over the ${period} up to the end of the dashboard's time range (the SLO period, config.slo.period). Objective: ${percent(objective)} (config.slo); red below it.`,
       unit: RATIO_UNIT,
-      targets: [{ expr: oneMinus(periodErrorRatio(sli)), legend: `{{service}} · objective ${percent(objective)}` }],
+      targets: [{ expr: oneMinus(periodErrorRatio(config, sli)), legend: `{{service}} · objective ${percent(objective)}`, instant: true }],
       thresholds: lowerThresholds(objective),
     },
     { showNames: true },
@@ -61,12 +60,13 @@ export function sliOverPeriod(config: StackConfig, sli: Sli) {
 
 export function errorBudgetLeft(config: StackConfig, sli: Sli) {
   const budget = errorBudget(objectiveOf(config, sli));
+  const period = config.slo.period;
   return statPanel(
     {
-      title: `${TITLES[sli]} error budget left (${SLO_PERIOD})`,
-      description: `Share of the ${SLO_PERIOD} error budget (${percent(budget)} of requests) not yet spent; red once it is exhausted.`,
+      title: `${TITLES[sli]} error budget left (${period})`,
+      description: `Share of the ${period} error budget (${percent(budget)} of requests) not yet spent over the ${period} up to the end of the dashboard's time range; red once it is exhausted.`,
       unit: RATIO_UNIT,
-      targets: [{ expr: oneMinus(divByConstant(periodErrorRatio(sli), budget)), legend: `{{service}} · budget ${percent(budget)} of requests` }],
+      targets: [{ expr: oneMinus(divByConstant(periodErrorRatio(config, sli), budget)), legend: `{{service}} · budget ${percent(budget)} of requests`, instant: true }],
       thresholds: lowerThresholds(0),
     },
     { showNames: true },
@@ -82,10 +82,10 @@ export function burnRate(config: StackConfig, sli: Sli) {
   return timeseriesPanel({
     title: `${TITLES[sli]} error budget burn rate`,
     description:
-      `How many times faster than "evenly over ${SLO_PERIOD}" the budget is being spent, over ${PAGE_WINDOWS.map((w) => w.long).join(' and ')}. ` +
+      `How many times faster than "evenly over ${config.slo.period}" the budget is being spent, over ${PAGE_WINDOWS.map((w) => w.long).join(' and ')}. ` +
       `The SLO alerts page at ${PAGE_WINDOWS.map((w) => `${w.factor}x over ${w.long}`).join(' or ')} (catalog/slos.ts); the lines mark those factors.`,
     unit: 'none',
-    targets: PAGE_WINDOWS.map((w) => ({ expr: divByConstant(orNoErrors(sloErrorRatio(sli, w.long).select({ service: SERVICE })), budget), legend: `{{service}} ${w.long}` })),
+    targets: PAGE_WINDOWS.map((w) => ({ expr: divByConstant(sloErrorRatio(sli, w.long).select({ service: SERVICE }), budget), legend: `{{service}} ${w.long}` })),
     thresholds: upperThresholds(factors[factors.length - 1], factors.length > 1 ? factors[0] : undefined),
     min: 0,
   });

@@ -180,6 +180,8 @@ const rawSchema = z
         availabilityObjective: objective.optional(),
         latencyObjective: objective.optional(),
         latencyThresholdSeconds: z.number().positive().optional(),
+        /** The SLO period. Default: 30d, or the retention time when that is shorter. At most the retention time. */
+        period: duration.optional(),
       })
       .strict()
       .prefault({}),
@@ -279,7 +281,7 @@ export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environme
   readonly storage: { readonly prometheus: string; readonly grafana: string; readonly alertmanager: string; readonly storageClass?: string };
   readonly images: Record<ImageKey, string>;
   readonly alerts: { readonly thresholds: Thresholds; readonly severities: Readonly<Record<string, 'critical' | 'warning' | 'info'>>; readonly runbookBaseUrl: string };
-  readonly slo: { readonly availabilityObjective: number; readonly latencyObjective: number; readonly latencyThresholdSeconds: number };
+  readonly slo: { readonly availabilityObjective: number; readonly latencyObjective: number; readonly latencyThresholdSeconds: number; readonly period: string };
   /** Secrets this configuration needs, in a stable order. */
   readonly requiredSecrets: readonly SecretKey[];
 }
@@ -363,7 +365,13 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
   if (thresholds.errorRatioWarning >= thresholds.errorRatioCritical) fail('alerts.thresholds.errorRatioWarning', `(${thresholds.errorRatioWarning}) must be below errorRatioCritical (${thresholds.errorRatioCritical})`);
   if (thresholds.dbQueryMeanWarning >= thresholds.dbQueryMeanCritical) fail('alerts.thresholds.dbQueryMeanWarning', `(${thresholds.dbQueryMeanWarning}) must be below dbQueryMeanCritical (${thresholds.dbQueryMeanCritical})`);
 
-  const slo = { ...DEFAULT_SLO, ...stripUndefined(c.slo) };
+  const retentionTime = c.retention.time ?? envDefaults.retentionTime;
+  // The SLO period defaults to 30d but never to more history than Prometheus keeps.
+  const defaultPeriod = durationSeconds(retentionTime) < durationSeconds(DEFAULT_SLO.period) ? retentionTime : DEFAULT_SLO.period;
+  const slo = { ...DEFAULT_SLO, period: defaultPeriod, ...stripUndefined(c.slo) };
+  if (durationSeconds(slo.period) > durationSeconds(retentionTime)) {
+    fail('slo.period', `(${slo.period}) must not exceed retention.time (${retentionTime}): Prometheus would no longer have the samples the SLO is measured over`);
+  }
   if (!(HTTP_DURATION_BUCKETS as readonly number[]).includes(slo.latencyThresholdSeconds)) {
     fail('slo.latencyThresholdSeconds', `(${slo.latencyThresholdSeconds}) must be a bucket bound of http_request_duration_seconds (${HTTP_DURATION_BUCKETS.join(', ')})`);
   }
@@ -379,7 +387,7 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     ...c,
     stack,
     environment,
-    retention: { time: c.retention.time ?? envDefaults.retentionTime, size: c.retention.size ?? envDefaults.retentionSize },
+    retention: { time: retentionTime, size: c.retention.size ?? envDefaults.retentionSize },
     storage: { ...c.storage, prometheus: c.storage.prometheus ?? envDefaults.prometheusStorage },
     images: { ...IMAGES, ...stripUndefined(c.images) },
     alerts: { thresholds, severities: c.alerts.severities, runbookBaseUrl: (c.alerts.runbookBaseUrl ?? defaultRunbookBaseUrl(stack)).replace(/\/+$/, '') },

@@ -11,8 +11,9 @@
  *
  * "Worse" is higher for latency and error ratio, lower for throughput. Rows without enough
  * requests (Budgets.minRequests; for a q-quantile also minRequestsBeyondQuantile / (1 - q)) on
- * either side are "insufficient data", never a regression; a route only in the baseline is
- * "removed", one only in this window "new" (its budgets still apply).
+ * either side are "insufficient data", never a regression; a route only in the baseline (or
+ * without requests in this window) is "removed", one only in this window "new" (its budgets still
+ * apply).
  */
 import type { BudgetAction, Budgets } from '../catalog/budgets';
 import { ALL_ROUTES, compareKeys, type Measurement } from './measure';
@@ -111,7 +112,9 @@ function row(service: string, route: string, metric: Metric, now: Measurement | 
 
   let level: Level;
   let change: number | null = null;
-  if (!now || now.requests <= 0) level = 'removed';
+  if (!now) level = 'removed';
+  // Series without requests in this window: removed if the baseline served it, else nothing to say.
+  else if (now.requests <= 0) level = base && base.requests > 0 ? 'removed' : 'insufficient data';
   else if (!hasBaseline) level = enough(now, metric, b) || metric === 'throughput' ? 'no baseline' : 'insufficient data';
   else if (!base || base.requests <= 0) level = 'new';
   else if (!enough(base, metric, b) || (metric !== 'throughput' && !enough(now, metric, b))) level = 'insufficient data';

@@ -1,6 +1,6 @@
 /**
  * npm run budget -- --prometheus URL --window DURATION [--end TIME] [--baseline FILE]
- *                   [--save-baseline FILE] [--report FILE] [--stack NAME]
+ *                   [--save-baseline FILE] [--report FILE] [--stack NAME] [--stack-dir DIR]
  *
  * The performance gate after a load test: reads the window's latency quantiles, error ratio and
  * throughput per service and route from Prometheus, checks them against the stack's budgets
@@ -32,6 +32,7 @@ a Markdown report.
   --save-baseline FILE    write this window's measurements as a baseline (JSON)
   --report FILE           also write the Markdown report to FILE
   --stack NAME            stack whose budgets apply (Pulumi.NAME.yaml; default: dev)
+  --stack-dir DIR         directory holding Pulumi.NAME.yaml (default: this repository)
   --help                  this text
 
 Exit status: 0 pass (warnings included), 1 a failing budget or a high/critical regression,
@@ -74,6 +75,7 @@ export async function budget(argv: string[], io: BudgetIo = {}): Promise<number>
     'save-baseline': { type: 'string' },
     report: { type: 'string' },
     stack: { type: 'string' },
+    'stack-dir': { type: 'string' },
     help: { type: 'boolean', default: false },
   });
   if (values.help) {
@@ -87,9 +89,11 @@ export async function budget(argv: string[], io: BudgetIo = {}): Promise<number>
   const prometheus = checkUrl(values.prometheus);
   const end = parseEnd(values.end, io.now ?? Date.now);
   const stack = values.stack ?? 'dev';
-  const known = listStacks(root);
-  if (!known.includes(stack)) throw new ObservatoryError('--stack', `unknown stack "${stack}" (have: ${known.join(', ') || 'none'})`);
-  const config = loadStackConfigFile(root, stack);
+  const stackDir = values['stack-dir'] ?? root;
+  if (!fs.existsSync(stackDir) || !fs.statSync(stackDir).isDirectory()) throw new ObservatoryError('--stack-dir', `"${stackDir}" is not a directory`);
+  const known = listStacks(stackDir);
+  if (!known.includes(stack)) throw new ObservatoryError('--stack', `unknown stack "${stack}" in ${stackDir} (have: ${known.join(', ') || 'none'})`);
+  const config = loadStackConfigFile(stackDir, stack);
 
   // Every input is read before Prometheus is asked anything, so bad input costs no queries.
   const baseline = values.baseline === undefined ? undefined : { file: values.baseline, data: readBaseline(values.baseline) };

@@ -5,8 +5,8 @@
  * commands against Redis (ioredis, as a read-through cache), and serves /metrics and /healthz.
  *
  * For the live test it also takes injected faults on POST /_demo/faults (JSON, see Faults):
- * a share of requests answer 500 at once, another share is delayed, and chosen routes get added
- * latency following a profile (the budget gate's test slows one route by 30%, another by 7%).
+ * a share of requests answer 500 at once, another share is delayed, and chosen routes answer
+ * with latencies following a profile (the budget gate's test slows one route by 30%, another by 7%).
  * That control route is not instrumented, so it never shows up in the metrics it distorts.
  *
  * Run: PORT=8080 DATABASE_URL=postgresql://... REDIS_URL=redis://... SERVICE_NAME=shop-api \
@@ -26,11 +26,12 @@ export interface Faults {
   readonly slowRatio: number;
   readonly slowSeconds: number;
   /**
-   * Added latency by route (the `route` label), as points [share, seconds] of the delay's quantile
-   * function, shares rising from 0 to 1: [[0, 0], [0.1, 0.01], [0.6, 0.1], [1, 0.5]] delays a
-   * tenth of the requests by up to 10 ms, half by 10-100 ms and 40% by 100-500 ms, evenly within
-   * each span. Multiplying every `seconds` by 1.3 makes the route 30% slower at every quantile.
-   * Default: none
+   * Latency by route (the `route` label), as points [share, seconds] of its quantile function,
+   * shares rising from 0 to 1: with [[0, 0], [0.3, 0.2], [0.8, 0.6], [1, 1]] 30% of the requests
+   * take up to 200 ms, half 200-600 ms and a fifth 600 ms-1 s, evenly within each span. A request
+   * answers no sooner than its latency from the profile; its own work counts towards it, so a
+   * busy machine adds only its lateness in waking the timer. Multiplying every `seconds` by 1.3
+   * makes the route 30% slower at every quantile. Default: none
    */
   readonly routeLatency?: Readonly<Record<string, LatencyProfile>>;
 }
@@ -295,7 +296,7 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   const deps: Deps = { pool, redis, metrics };
   let faults: Faults = NO_FAULTS;
   const quantiles = new Map<string, EvenQuantiles>();
-  const addedLatency = (route: string): number => {
+  const routeLatencyOf = (route: string): number => {
     const profile = faults.routeLatency?.[route];
     if (!profile) return 0;
     let q = quantiles.get(route);
@@ -339,9 +340,11 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
           reply = { status: 500, body: { error: 'injected fault' } };
         } else {
           if (injected && dice < faults.errorRatio + faults.slowRatio) await sleep(faults.slowSeconds);
-          const added = matched ? addedLatency(route) : 0;
-          if (added > 0) await sleep(added);
+          const atLeast = matched ? routeLatencyOf(route) : 0;
           reply = matched ? await matched.route.handle(deps, matched.id, body) : { status: 404, body: { error: 'not found' } };
+          // The route's own work counts towards its profile latency: only what is left is slept.
+          const left = atLeast - Number(process.hrtime.bigint() - started) / 1e9;
+          if (left > 0) await sleep(left);
         }
       } catch (e) {
         span.recordException(e as Error);

@@ -15,8 +15,8 @@ export interface TrafficOptions {
   readonly connectionsPerReplica?: number;
   /** Each connection's request cycle. Default: requestCycle() */
   readonly requests?: autocannon.Request[];
-  /** Seconds until the traffic ends by itself (see Traffic.finished). Default: longer than any run */
-  readonly durationSeconds?: number;
+  /** Requests per replica after which the traffic ends by itself (see Traffic.finished). Default: none, it runs until stopped */
+  readonly requestsPerReplica?: number;
 }
 
 export interface TrafficStats {
@@ -27,7 +27,7 @@ export interface TrafficStats {
 
 export interface Traffic {
   stop(): Promise<TrafficStats>;
-  /** Settles when the traffic has ended, by durationSeconds or stop(). */
+  /** Settles when the traffic has ended, after requestsPerReplica or by stop(). */
   readonly finished: Promise<TrafficStats>;
 }
 
@@ -78,7 +78,8 @@ export function startTraffic(options: TrafficOptions): Traffic {
         url,
         connections: options.connectionsPerReplica ?? 6,
         overallRate: rate,
-        duration: options.durationSeconds ?? RUN_FOR_SECONDS,
+        duration: RUN_FOR_SECONDS,
+        ...(options.requestsPerReplica === undefined ? {} : { amount: options.requestsPerReplica }),
         timeout: 30,
         requests: options.requests ?? requestCycle(),
       },

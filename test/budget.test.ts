@@ -127,6 +127,10 @@ describe('compare', () => {
       expect(rowOf(rows, '/idle', metric)).toMatchObject({ level: 'removed', verdict: 'pass' });
     }
     expect(rows.map((r) => r.route)).toEqual([...Array(5).fill('/gone'), ...Array(5).fill('/idle'), ...Array(5).fill('/new')]);
+    // A series without requests that the baseline did not serve either is no news, not "removed".
+    const idle = m('/idle', { requests: 0, throughput: 0, p50: null, p95: null, p99: null, errorRatio: null });
+    expect(rowOf(compare([idle], [idle], B), '/idle', 'p95').level).toBe('insufficient data');
+    expect(rowOf(compare([idle], undefined, B), '/idle', 'p95').level).toBe('insufficient data');
   });
 
   it('without a baseline only budgets decide: p95 and error ratio fail, p99 and throughput warn, throughput only per service', () => {

@@ -63,7 +63,8 @@ describe('npm run budget: bad input and broken Prometheus exit 2 with one clear 
     [['--prometheus', 'http://x', '--window', '0s'], '--window: "0s" is not a Prometheus duration'],
     [['--prometheus', 'localhost:9090', '--window', '5m'], '--prometheus: "localhost:9090" must be an http(s) URL'],
     [['--prometheus', 'http://x', '--window', '5m', '--end', 'yesterday'], '--end: "yesterday" is neither RFC 3339'],
-    [['--prometheus', 'http://x', '--window', '5m', '--stack', 'qa'], '--stack: unknown stack "qa" (have: dev, prod, staging)'],
+    [['--prometheus', 'http://x', '--window', '5m', '--stack', 'qa'], `--stack: unknown stack "qa" in ${REPO} (have: dev, prod, staging)`],
+    [['--prometheus', 'http://x', '--window', '5m', '--stack-dir', '/nonexistent'], '--stack-dir: "/nonexistent" is not a directory'],
     [['--prometheus', 'http://x', '--window', '5m', '--wndow', '5m'], "--wndow: unknown option '--wndow'"],
     [['--prometheus', 'http://x', '--window'], "--window: needs a value"],
   ])('%j -> %s', async (argv, message) => {

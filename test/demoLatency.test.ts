@@ -1,4 +1,4 @@
-/** The demo app's per-route added latency (live/demoApp.ts): profiles, their even spread, and validation. */
+/** The demo app's per-route latency profiles (live/demoApp.ts): their shape, their even spread, and validation. */
 import { describe, expect, it } from 'vitest';
 import { EvenQuantiles, parseFaults, profileDelay, type LatencyProfile } from '../live/demoApp';
 
@@ -8,7 +8,7 @@ function empiricalQuantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-describe('demo app added latency', () => {
+describe('demo app route latency profiles', () => {
   it('follows the profile linearly between its points', () => {
     expect(profileDelay(PROFILE, 0)).toBe(0);
     expect(profileDelay(PROFILE, 0.1)).toBeCloseTo(0.01, 12);

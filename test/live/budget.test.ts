@@ -144,13 +144,16 @@ beforeAll(async () => {
     },
     { timeoutMs: 60_000, intervalMs: 500 },
   );
-  // Warm-up: every series the windows read exists (and has been scraped) before the first opens.
-  await startTraffic({ urls: stack.apps.map((a) => a.url), ratePerSecond: 40, requestsPerReplica: 20, requests: loadRequests }).finished;
+  // Warm-up: every series the windows read exists, and all of the warm-up is scraped, before the
+  // first window opens (a warm-up request scraped inside it would count as a fast baseline request).
+  const warmUp = await startTraffic({ urls: stack.apps.map((a) => a.url), ratePerSecond: 40, requestsPerReplica: 20, requests: loadRequests }).finished;
   await pollUntil(
     'warm-up scraped',
     async () => {
       const routes = await stack.prom.query(`count by (route) (http_requests_total{service="${SERVICE}",route=~"${LIST}|${ITEM}"})`);
-      return routes.length === 2 && routes.every((s) => s.value === stack.apps.length) ? done(true) : notYet(JSON.stringify(routes));
+      const total = await stack.prom.query(`sum(http_requests_total{service="${SERVICE}",route=~"${LIST}|${ITEM}"})`);
+      const ready = routes.length === 2 && routes.every((s) => s.value === stack.apps.length) && total[0]?.value === warmUp.requests;
+      return ready ? done(true) : notYet(`series per route ${JSON.stringify(routes)}, requests ${JSON.stringify(total)} of ${warmUp.requests}`);
     },
     { timeoutMs: 30_000, intervalMs: 250 },
   );

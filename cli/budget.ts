@@ -9,6 +9,7 @@
  * 2: bad input (flags, stack config, baseline file, Prometheus unreachable or answering errors).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isDuration, durationSeconds } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
 import { BASELINE_VERSION, readBaseline, writeBaseline, type Baseline } from '../budget/baseline';
@@ -16,8 +17,10 @@ import { compare, exitCodeOf } from '../budget/compare';
 import { markdownReport } from '../budget/markdown';
 import { measure } from '../budget/measure';
 import { listStacks, loadStackConfigFile } from '../stacks/config/fromYaml';
-import { REPO_ROOT } from './render';
 import { parseFlags, runCli } from './run';
+
+/** The repository: its Pulumi.<stack>.yaml files are the default --stack-dir. */
+const REPO_ROOT = path.resolve(__dirname, '..');
 
 export const USAGE = `Usage: npm run budget -- --prometheus URL --window DURATION [options]
 

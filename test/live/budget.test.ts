@@ -4,9 +4,9 @@
  * (POST /_demo/faults routeLatency). The gate runs as a program against each window, with the
  * dev stack's config plus budgets for this load test (a team's stack file sets its own):
  *
- *   baseline   both routes at the profile                -> pass, baseline saved (deterministic)
- *   regressed  /api/items +30%, /api/items/:id +7%       -> exit 1 naming /api/items; +7% is "low"
- *   mixed      /api/items +3%, /api/items/:id 20% faster -> exit 0; +3% is "none", the other an improvement
+ *   baseline   both routes at the profile                 -> pass, baseline saved (deterministic)
+ *   regressed  /api/items +30%, /api/items/:id 20% faster -> exit 1 naming /api/items; the other an improvement
+ *   small      /api/items +3%, /api/items/:id +7%         -> exit 0; +3% is "none", +7% "low"
  *
  * Why the numbers can be this sharp (docs/budgets.md, "What the gate can resolve"): the profile
  * puts p50 and p95 where the latency histogram's buckets interpolate linearly and high enough
@@ -14,8 +14,11 @@
  * evenly instead of at random; a warm-up creates every series before the first window (a series
  * born inside a window loses its first scrape's count); each window sends exactly the same
  * number of requests; and the windows are whole multiples of the scrape interval apart, so
- * increase() extrapolates each the same way. With ~1000 requests per route and window, p99 (2000
- * needed) is "insufficient data" per route, which the test asserts too.
+ * increase() extrapolates each the same way. The small changes share a window without the 30%
+ * one: on a loaded machine the window with the slowed route ran 10-20 ms late at p50 for the
+ * other route too (measured; enough to read +7% as +13%). With 850 requests per route and
+ * window, p99 (2000 needed) is "insufficient data", per route and per service, and the test
+ * asserts that too: beyond the profile's top the 1 s-2 s bucket cannot resolve a small change.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -34,13 +37,13 @@ import { requireTool } from '../tools';
 /** The live stack's scrape interval (live/stack.ts default). */
 const SCRAPE_SECONDS = 2;
 /** Each window; a multiple of the scrape interval. */
-const WINDOW_SECONDS = 22;
+const WINDOW_SECONDS = 20;
 /** Load starts this long after the window opens (a sample before it lies inside); it must end a scrape before the window closes. */
 const LEAD_SECONDS = 2.5;
 /** Requests per second over both replicas and both routes. */
 const RATE = 140;
-/** Requests per replica and window: 980 per route, sent in 14 s (plus the last responses). */
-const REQUESTS_PER_REPLICA = 980;
+/** Requests per replica and window: 850 per route, sent in 12 s (plus the last responses). */
+const REQUESTS_PER_REPLICA = 850;
 /** 30% of requests wait up to 200 ms, 50% 200-600 ms, 20% 600 ms-1 s: p50 ~ 360 ms, p95 ~ 900 ms. */
 const PROFILE: LatencyProfile = [[0, 0], [0.3, 0.2], [0.8, 0.6], [1, 1]];
 /** This load test's budgets, in the stack file the gate reads (the defaults' 500 ms p95 is below the profile). */
@@ -51,8 +54,8 @@ const SERVICE = 'shop-api';
 
 const PHASES = [
   { name: 'baseline', scale: { [LIST]: 1, [ITEM]: 1 } },
-  { name: 'regressed', scale: { [LIST]: 1.3, [ITEM]: 1.07 } },
-  { name: 'mixed', scale: { [LIST]: 1.03, [ITEM]: 0.8 } },
+  { name: 'regressed', scale: { [LIST]: 1.3, [ITEM]: 0.8 } },
+  { name: 'small', scale: { [LIST]: 1.03, [ITEM]: 1.07 } },
 ] as const;
 
 interface TableRow {
@@ -209,32 +212,33 @@ describe('budget gate against the live stack', () => {
     const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { measurements: { route: string; requests: number; p95: number }[] };
     const list = saved.measurements.find((x) => x.route === LIST)!;
     expect(list.requests).toBeGreaterThan(800);
+    expect(levelsOf(base, '(all)', ['p99'])).toEqual(['insufficient data']);
     expect(list.p95).toBeGreaterThan(0.85);
   });
 
-  it('a route 30% slower fails the gate naming that route; 7% slower passes as low', async () => {
+  it('a route 30% slower fails the gate naming that route; a 20% faster one is an improvement', async () => {
     const run = await gate([...windowArgs(1), '--baseline', path.join(dir, 'baseline.json')]);
     logRun('regressed', run);
     failed ||= run.code !== 1;
     expect(run.stderr).toBe('');
     expect(run.code, run.stdout).toBe(1);
     expect(run.stdout).toMatch(/^## Performance budget: FAIL/);
-    expect(run.stdout).toMatch(/^- \*\*fail\*\* `shop-api` `\/api\/items` p95 .*\(critical\)/m);
-    expect(levelsOf(run, LIST, ['p50', 'p95']), run.stdout).toEqual(['critical', 'critical']);
-    expect(levelsOf(run, ITEM, ['p50', 'p95', 'p99']), run.stdout).toEqual(['low', 'low', 'insufficient data']);
+    expect(run.stdout).toMatch(/^- \*\*fail\*\* `shop-api` `\/api\/items` p50 .*\(critical\)/m);
+    expect(levelsOf(run, LIST, ['p50', 'p95', 'p99', 'error ratio']), run.stdout).toEqual(['critical', 'critical', 'insufficient data', 'none']);
+    expect(levelsOf(run, ITEM, ['p50', 'p95', 'p99', 'error ratio']), run.stdout).toEqual(['improvement', 'improvement', 'insufficient data', 'none']);
     // Only the slowed route, and the service it belongs to, fail.
     const failing = run.stdout.split('\n').filter((l) => l.startsWith('- **fail**'));
     expect(failing.every((l) => l.includes('`/api/items` ') || l.includes('`(all)` ')), failing.join('\n')).toBe(true);
-    expect(levelsOf(run, ITEM, ['error ratio', 'throughput'])).toEqual(['none', 'none']);
   });
 
-  it('3% slower is no change, 20% faster an improvement: the gate passes', async () => {
+  it('3% slower is no change, 7% slower "low": the gate passes', async () => {
     const run = await gateInProcess([...windowArgs(2), '--baseline', path.join(dir, 'baseline.json')]);
-    logRun('mixed', run);
+    logRun('small', run);
     failed ||= run.code !== 0;
-    expect(run.stderr).toBe('');
     expect(run.code, run.stdout).toBe(0);
-    expect(levelsOf(run, LIST, ['p50', 'p95', 'p99', 'error ratio', 'throughput']), run.stdout).toEqual(['none', 'none', 'insufficient data', 'none', 'none']);
-    expect(levelsOf(run, ITEM, ['p50', 'p95']), run.stdout).toEqual(['improvement', 'improvement']);
+    expect(run.stdout).toMatch(/^## Performance budget: PASS/);
+    expect(levelsOf(run, LIST, ['p50', 'p95', 'p99', 'error ratio']), run.stdout).toEqual(['none', 'none', 'insufficient data', 'none']);
+    expect(levelsOf(run, ITEM, ['p50', 'p95', 'p99', 'error ratio']), run.stdout).toEqual(['low', 'low', 'insufficient data', 'none']);
+    expect(levelsOf(run, '(all)', ['p99']), run.stdout).toEqual(['insufficient data']);
   });
 });

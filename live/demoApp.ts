@@ -5,8 +5,9 @@
  * commands against Redis (ioredis, as a read-through cache), and serves /metrics and /healthz.
  *
  * For the live test it also takes injected faults on POST /_demo/faults (JSON, see Faults):
- * a share of requests answer 500 at once, another share is delayed. That control route is not
- * instrumented, so it never shows up in the metrics it distorts.
+ * a share of requests answer 500 at once, another share is delayed, and chosen routes answer
+ * with latencies following a profile (the budget gate's test slows one route by 30%, another by 7%).
+ * That control route is not instrumented, so it never shows up in the metrics it distorts.
  *
  * Run: PORT=8080 DATABASE_URL=postgresql://... REDIS_URL=redis://... SERVICE_NAME=shop-api \
  *      node --import tsx live/demoApp.ts
@@ -24,8 +25,43 @@ export interface Faults {
   /** Share of requests (0..1) delayed by slowSeconds before they are handled. */
   readonly slowRatio: number;
   readonly slowSeconds: number;
+  /**
+   * Latency by route (the `route` label), as points [share, seconds] of its quantile function,
+   * shares rising from 0 to 1: with [[0, 0], [0.3, 0.2], [0.8, 0.6], [1, 1]] 30% of the requests
+   * take up to 200 ms, half 200-600 ms and a fifth 600 ms-1 s, evenly within each span. A request
+   * answers no sooner than its latency from the profile; its own work counts towards it, so a
+   * busy machine adds only its lateness in waking the timer. Multiplying every `seconds` by 1.3
+   * makes the route 30% slower at every quantile. Default: none
+   */
+  readonly routeLatency?: Readonly<Record<string, LatencyProfile>>;
 }
+export type LatencyProfile = readonly (readonly [share: number, seconds: number])[];
 export const NO_FAULTS: Faults = { errorRatio: 0, slowRatio: 0, slowSeconds: 0 };
+
+/** The delay at quantile u (0..1) of a profile: linear between its points. */
+export function profileDelay(profile: LatencyProfile, u: number): number {
+  for (let i = 1; i < profile.length; i++) {
+    const [q0, s0] = profile[i - 1];
+    const [q1, s1] = profile[i];
+    if (u <= q1) return s0 + ((s1 - s0) * (u - q0)) / (q1 - q0);
+  }
+  return profile[profile.length - 1][1];
+}
+
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * Quantiles for successive requests of one route: the golden-ratio sequence, which covers 0..1
+ * evenly from the first few requests on. With random draws a few hundred requests would scatter
+ * a route's quantiles by several percent and hide the changes the budget test injects.
+ */
+export class EvenQuantiles {
+  private n = 0;
+  next(): number {
+    this.n += 1;
+    return (this.n * GOLDEN) % 1;
+  }
+}
 
 export const FAULTS_PATH = '/_demo/faults';
 export const HEALTH_PATH = '/healthz';
@@ -175,7 +211,30 @@ export function parseFaults(text: string): Faults {
   };
   const f = { errorRatio: num('errorRatio', 1), slowRatio: num('slowRatio', 1), slowSeconds: num('slowSeconds', 60) };
   if (f.errorRatio + f.slowRatio > 1) throw new Error('errorRatio + slowRatio must be at most 1');
-  return f;
+  if (raw.routeLatency === undefined) return f;
+  return { ...f, routeLatency: parseRouteLatency(raw.routeLatency) };
+}
+
+function parseRouteLatency(raw: unknown): Record<string, LatencyProfile> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('routeLatency must map routes to profiles');
+  const routes = new Set(ROUTES.filter((r) => r.template !== HEALTH_PATH).map((r) => r.template));
+  const out: Record<string, LatencyProfile> = {};
+  for (const [route, profile] of Object.entries(raw as Record<string, unknown>)) {
+    if (!routes.has(route)) throw new Error(`routeLatency: unknown route "${route}" (have: ${[...routes].join(', ')})`);
+    const points = Array.isArray(profile) ? profile : [];
+    const valid =
+      points.length >= 2 &&
+      points.every((p, i) => {
+        if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number') return false;
+        const [share, seconds] = p as [number, number];
+        const prev = points[i - 1] as [number, number] | undefined;
+        return seconds >= 0 && seconds <= 60 && (prev ? share > prev[0] && seconds >= prev[1] : share === 0);
+      }) &&
+      (points[points.length - 1] as [number, number])[0] === 1;
+    if (!valid) throw new Error(`routeLatency.${route} must be [share, seconds] points with shares rising from 0 to 1 and seconds (0..60) not falling`);
+    out[route] = points as [number, number][];
+  }
+  return out;
 }
 
 async function migrate(pool: Pool): Promise<void> {
@@ -236,6 +295,14 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   await migrate(pool);
   const deps: Deps = { pool, redis, metrics };
   let faults: Faults = NO_FAULTS;
+  const quantiles = new Map<string, EvenQuantiles>();
+  const routeLatencyOf = (route: string): number => {
+    const profile = faults.routeLatency?.[route];
+    if (!profile) return 0;
+    let q = quantiles.get(route);
+    if (!q) quantiles.set(route, (q = new EvenQuantiles()));
+    return profileDelay(profile, q.next());
+  };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const method = req.method ?? 'GET';
@@ -273,7 +340,11 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
           reply = { status: 500, body: { error: 'injected fault' } };
         } else {
           if (injected && dice < faults.errorRatio + faults.slowRatio) await sleep(faults.slowSeconds);
+          const atLeast = matched ? routeLatencyOf(route) : 0;
           reply = matched ? await matched.route.handle(deps, matched.id, body) : { status: 404, body: { error: 'not found' } };
+          // The route's own work counts towards its profile latency: only what is left is slept.
+          const left = atLeast - Number(process.hrtime.bigint() - started) / 1e9;
+          if (left > 0) await sleep(left);
         }
       } catch (e) {
         span.recordException(e as Error);

@@ -49,6 +49,8 @@ export interface LiveStackOptions {
   readonly groupInterval?: string;
   /** Traffic over all replicas, requests per second. Default: 40 */
   readonly ratePerSecond?: number;
+  /** Start that background traffic. Default: true (the budget test drives its own load instead) */
+  readonly traffic?: boolean;
   /** Progress lines. Default: discarded */
   readonly log?: (line: string) => void;
 }
@@ -222,8 +224,10 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     const prometheus = new PrometheusService(supervisor, promConfigFile, path.join(promDir, 'data'), ports.prometheus);
     await prometheus.start();
 
-    log('starting traffic');
-    traffic = startTraffic({ urls: apps.map((a) => a.url), ratePerSecond: options.ratePerSecond });
+    if (options.traffic ?? true) {
+      log('starting traffic');
+      traffic = startTraffic({ urls: apps.map((a) => a.url), ratePerSecond: options.ratePerSecond });
+    }
 
     const urls: Record<string, string> = {
       prometheus: prometheus.url,

@@ -13,6 +13,10 @@ export interface TrafficOptions {
   readonly ratePerSecond?: number;
   /** Concurrent connections per replica; bounds how many slow requests can be in flight. Default: 6 */
   readonly connectionsPerReplica?: number;
+  /** Each connection's request cycle. Default: requestCycle() */
+  readonly requests?: autocannon.Request[];
+  /** Requests per replica after which the traffic ends by itself (see Traffic.finished). Default: none, it runs until stopped */
+  readonly requestsPerReplica?: number;
 }
 
 export interface TrafficStats {
@@ -23,6 +27,8 @@ export interface TrafficStats {
 
 export interface Traffic {
   stop(): Promise<TrafficStats>;
+  /** Settles when the traffic has ended, after requestsPerReplica or by stop(). */
+  readonly finished: Promise<TrafficStats>;
 }
 
 /** Lasts longer than any run; stop() ends it. */
@@ -73,22 +79,25 @@ export function startTraffic(options: TrafficOptions): Traffic {
         connections: options.connectionsPerReplica ?? 6,
         overallRate: rate,
         duration: RUN_FOR_SECONDS,
+        ...(options.requestsPerReplica === undefined ? {} : { amount: options.requestsPerReplica }),
         timeout: 30,
-        requests: requestCycle(),
+        requests: options.requests ?? requestCycle(),
       },
       (err, r) => (err ? fail(err instanceof Error ? err : new Error(String(err))) : finish(r)),
     );
     return { instance, result };
   });
+  const finished = Promise.all(instances.map((i) => i.result)).then((results) => ({
+    requests: results.reduce((n, r) => n + r.requests.total, 0),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    non2xx: results.reduce((n, r) => n + r.non2xx, 0),
+  }));
+  finished.catch(() => undefined); // reported by stop() or to whoever awaits finished
   return {
+    finished,
     stop: async () => {
       for (const i of instances) i.instance.stop();
-      const results = await Promise.all(instances.map((i) => i.result));
-      return {
-        requests: results.reduce((n, r) => n + r.requests.total, 0),
-        errors: results.reduce((n, r) => n + r.errors, 0),
-        non2xx: results.reduce((n, r) => n + r.non2xx, 0),
-      };
+      return finished;
     },
   };
 }

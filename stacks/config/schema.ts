@@ -13,6 +13,7 @@ import { ObservatoryError } from '../../catalog/errors';
 import { DEFAULT_SLO } from '../../catalog/slos';
 import { DEFAULT_THRESHOLDS, RATIO_THRESHOLDS, type ThresholdKey, type Thresholds } from '../../catalog/thresholds';
 import { IMAGES, type ImageKey } from '../versions';
+import { budgetsSchema } from './budgets';
 import { imageReferenceProblem } from './imageReference';
 import type { SecretKey, SecretPresence } from './secrets';
 
@@ -215,6 +216,8 @@ const rawSchema = z
       })
       .strict()
       .prefault({}),
+    /** Performance budgets for `npm run budget`; defaults: catalog/budgets.ts. */
+    budgets: budgetsSchema.prefault({}),
     /** How services are exposed on kubernetes. Default: ClusterIP for all. */
     serviceTypes: z.object({ grafana: z.enum(['ClusterIP', 'LoadBalancer', 'NodePort']).default('ClusterIP') }).strict().prefault({}),
     /** Host ports on docker, published on 127.0.0.1 by default. */

@@ -8,6 +8,7 @@ import { isDuration } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
 import { DASHBOARD_UIDS } from '../dashboards/uids';
 import type { RenderContext } from '../generators/artifact';
+import { diskAlerts } from './disk';
 import { hostAlerts } from './host';
 import { httpAlerts } from './http';
 import { postgresAlerts } from './postgres';
@@ -18,7 +19,7 @@ import { sloAlerts } from './slo';
 import type { AlertConcern, AlertDefinition, AlertInputs, AlertSeverity, AnnotationVars, ValueFormat } from './types';
 
 /** Rule groups in evaluation-independent order; each becomes prometheus/rules/<group>.yml. */
-export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, sloAlerts, selfMonitoringAlerts];
+export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, diskAlerts, sloAlerts, selfMonitoringAlerts];
 
 /** The label Alertmanager's inhibition matches critical and warning alerts of one signal on. */
 export const FAMILY_LABEL = 'family';

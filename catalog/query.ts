@@ -126,6 +126,15 @@ export const rate = overRange(pb.rate);
 export const increase = overRange(pb.increase);
 export const avgOverTime = overRange(pb.avgOverTime);
 export const maxOverTime = overRange(pb.maxOverTime);
+export const minOverTime = overRange(pb.minOverTime);
+/** Per-second slope of a gauge by linear regression, e.g. whether a clock offset still grows. */
+export const deriv = overRange(pb.deriv);
+
+/** `predict_linear(v[range], seconds)`: where a gauge will be `seconds` from now if its trend holds. */
+export function predictLinear<L extends string>(r: RangeQuery<L>, seconds: number): Query<L> {
+  if (!(seconds > 0)) throw new ObservatoryError('query.predict_linear', `horizon (${seconds} s) must be positive`);
+  return new Query(pb.predictLinear(r.builder, seconds), r.labels);
+}
 
 type AggFn = (v: Builder<Expr>) => pb.AggregationExprBuilder;
 const aggregate =
@@ -172,6 +181,7 @@ export const mul = binary(pb.mul);
 export const gt = binary(pb.gt);
 export const ge = binary(pb.gte);
 export const lt = binary(pb.lt);
+export const le = binary(pb.lte);
 export const eq = binary(pb.eq);
 
 /** `left and right`: left's series (and values) where right has a series with the same labels. */
@@ -190,6 +200,11 @@ export function andOn<L extends string, R extends string, O extends L & R>(left:
     }
   }
   return new Query(pb.and(left.builder, right.builder).on([...labels]), left.labels);
+}
+
+/** `left unless right`: left's series for which right has no series with the same labels. */
+export function unless<L extends string>(left: Query<L>, right: Query<L>): Query<L> {
+  return new Query(pb.unless(left.builder, right.builder), left.labels);
 }
 
 /** `vector(s)`: one series without labels, e.g. the always-firing Watchdog. */

@@ -34,6 +34,21 @@ export const DEFAULT_THRESHOLDS = {
   hostCpuUsage: 0.8,
   /** Host memory utilisation (0..1). */
   hostMemoryUsage: 0.9,
+  /**
+   * Free share of a filesystem's space (or inodes) below which a falling trend that reaches 0
+   * within diskFillHoursWarning opens a ticket. Above it a trend has days of headroom to be fixed.
+   */
+  diskFreeFillingWarning: 0.4,
+  /** Free share below which a trend reaching 0 within diskFillHoursCritical pages. */
+  diskFreeFillingCritical: 0.2,
+  /** Hours ahead the warning prediction looks: a day lets office hours deal with it. */
+  diskFillHoursWarning: 24,
+  /** Hours ahead the paging prediction looks: enough to free space or grow the volume at night. */
+  diskFillHoursCritical: 4,
+  /** Free share of space (or inodes) that is worth a ticket whatever the trend. */
+  diskFreeWarning: 0.05,
+  /** Free share that pages: a burst of logs or a compaction fills the rest in minutes. */
+  diskFreeCritical: 0.03,
 } as const;
 
 export type ThresholdKey = keyof typeof DEFAULT_THRESHOLDS;
@@ -42,4 +57,5 @@ export type Thresholds = { readonly [K in ThresholdKey]: number };
 /** Thresholds that are shares of something and so must stay within 0..1. */
 export const RATIO_THRESHOLDS: readonly ThresholdKey[] = [
   'errorRatioCritical', 'errorRatioWarning', 'dbPoolUsage', 'redisMemoryUsage', 'cacheHitRatioMin', 'hostCpuUsage', 'hostMemoryUsage',
+  'diskFreeFillingWarning', 'diskFreeFillingCritical', 'diskFreeWarning', 'diskFreeCritical',
 ];

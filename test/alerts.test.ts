@@ -49,6 +49,8 @@ describe('alert rules', () => {
       'RedisMemoryHigh', 'RedisKeyspaceHitRateLow', 'CacheHitRateLow', 'RedisEvictions', 'RedisDown',
       'HostCpuHigh', 'HostMemoryHigh', 'TargetDown', 'SloAvailabilityBurn1h', 'SloAvailabilityBurn3d', 'SloLatencyBurn6h',
       'Watchdog', 'PrometheusRuleEvaluationFailures', 'AlertmanagerNotificationsFailing', 'PrometheusConfigReloadFailed',
+      'HostDiskFillingUp', 'HostDiskFillingUpFast', 'HostDiskSpaceLow', 'HostDiskSpaceVeryLow', 'HostInodesFillingUp', 'HostInodesFillingUpFast',
+      'HostInodesLow', 'HostInodesVeryLow', 'HostFilesystemReadOnly',
     ]) expect(names).toContain(n);
     expect(new Set(names).size).toBe(names.length);
   });

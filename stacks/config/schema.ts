@@ -287,6 +287,11 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
   if (thresholds.latencyP95Warning >= thresholds.latencyP95Critical) fail('alerts.thresholds.latencyP95Warning', `(${thresholds.latencyP95Warning}) must be below latencyP95Critical (${thresholds.latencyP95Critical})`);
   if (thresholds.errorRatioWarning >= thresholds.errorRatioCritical) fail('alerts.thresholds.errorRatioWarning', `(${thresholds.errorRatioWarning}) must be below errorRatioCritical (${thresholds.errorRatioCritical})`);
   if (thresholds.dbQueryMeanWarning >= thresholds.dbQueryMeanCritical) fail('alerts.thresholds.dbQueryMeanWarning', `(${thresholds.dbQueryMeanWarning}) must be below dbQueryMeanCritical (${thresholds.dbQueryMeanCritical})`);
+  // Free-space thresholds run the other way: the paging one is the smaller share, the shorter horizon.
+  if (thresholds.diskFreeCritical >= thresholds.diskFreeWarning) fail('alerts.thresholds.diskFreeCritical', `(${thresholds.diskFreeCritical}) must be below diskFreeWarning (${thresholds.diskFreeWarning})`);
+  if (thresholds.diskFreeFillingCritical >= thresholds.diskFreeFillingWarning) fail('alerts.thresholds.diskFreeFillingCritical', `(${thresholds.diskFreeFillingCritical}) must be below diskFreeFillingWarning (${thresholds.diskFreeFillingWarning})`);
+  if (thresholds.diskFillHoursCritical >= thresholds.diskFillHoursWarning) fail('alerts.thresholds.diskFillHoursCritical', `(${thresholds.diskFillHoursCritical}) must be below diskFillHoursWarning (${thresholds.diskFillHoursWarning})`);
+  if (thresholds.diskFillHoursCritical < 2) fail('alerts.thresholds.diskFillHoursCritical', `(${thresholds.diskFillHoursCritical}) must be at least 2: the prediction must outlast the alert's 1h \`for\` and leave time to act`);
 
   const slo = { ...DEFAULT_SLO, ...stripUndefined(c.slo) };
   if (!(HTTP_DURATION_BUCKETS as readonly number[]).includes(slo.latencyThresholdSeconds)) {

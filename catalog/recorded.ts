@@ -9,7 +9,7 @@ import * as pg from './postgres';
 import * as redis from './redis';
 import * as node from './node';
 import {
-  SeriesHandle, histogram, series, rate, sum, max, avg, avgOverTime, ratio, add, oneMinus, histogramQuantile, type Query,
+  SeriesHandle, histogram, series, rate, sum, max, avg, avgOverTime, ratio, add, sub, oneMinus, histogramQuantile, type Query,
 } from './query';
 import { SLO_WINDOWS, type SloSettings } from './slos';
 
@@ -129,7 +129,14 @@ function exporterRules(): RecordingGroup {
   return {
     name: 'observatory-exporters.recording',
     rules: [
-      rule(recorded.pgConnectionUsage, ratio(sum(series(pg.pg_stat_database_numbackends).select(), si), max(series(pg.pg_settings_max_connections).select(), si))),
+      // Against the slots applications may use: superuser_reserved_connections are kept for admins.
+      rule(
+        recorded.pgConnectionUsage,
+        ratio(
+          sum(series(pg.pg_stat_database_numbackends).select(), si),
+          sub(max(series(pg.pg_settings_max_connections).select(), si), max(series(pg.pg_settings_superuser_reserved_connections).select(), si)),
+        ),
+      ),
       rule(recorded.pgBufferHitRatio, ratio(blksHit, add(blksHit, blksRead))),
       // maxmemory 0 means "no limit": ratio() drops the series instead of dividing by zero.
       rule(recorded.redisMemoryUsage, ratio(max(series(redis.redis_memory_used_bytes).select(), si), max(series(redis.redis_memory_max_bytes).select(), si))),

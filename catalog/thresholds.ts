@@ -26,10 +26,26 @@ export const DEFAULT_THRESHOLDS = {
   dbQueryMeanWarning: 0.5,
   /** Mean query latency (s) that pages. */
   dbQueryMeanCritical: 2,
+  /** Share of transactions rolled back (postgres-mixin: 10%); above it something aborts work it started. */
+  dbRollbackRatio: 0.1,
+  /** Transactions per second a database needs before its rollback share may alert. */
+  dbMinTransactionRate: 1,
+  /** Deadlocks a minute, over 5 minutes, that open a ticket (postgres-mixin: 5); single deadlocks are retried. */
+  dbDeadlocksPerMinute: 5,
+  /** PostgreSQL buffer cache hit ratio below which reads go to disk too often (seed 003: 90%; the mixin says 98%). */
+  dbCacheHitRatioMin: 0.9,
+  /** Block lookups per second a server needs before its buffer cache hit ratio may alert. */
+  dbMinBlockRate: 100,
   /** Share of Redis maxmemory in use; past it evictions or OOM errors begin. */
   redisMemoryUsage: 0.9,
   /** Cache hit ratio below which the cache stops protecting the database. */
   cacheHitRatioMin: 0.7,
+  /** Lookups per second a cache (Redis keyspace or an application cache) needs before its hit ratio may alert. */
+  cacheMinLookupRate: 1,
+  /** Share of Redis maxclients in use; at the limit new connections are rejected. */
+  redisClientsUsage: 0.9,
+  /** Share of the machine's memory Redis may use when it has no maxmemory limit (redis-mixin: 90%). */
+  redisSystemMemoryUsage: 0.9,
   /** Host CPU utilisation (0..1). */
   hostCpuUsage: 0.8,
   /** Host memory utilisation (0..1). */
@@ -57,5 +73,6 @@ export type Thresholds = { readonly [K in ThresholdKey]: number };
 /** Thresholds that are shares of something and so must stay within 0..1. */
 export const RATIO_THRESHOLDS: readonly ThresholdKey[] = [
   'errorRatioCritical', 'errorRatioWarning', 'dbPoolUsage', 'redisMemoryUsage', 'cacheHitRatioMin', 'hostCpuUsage', 'hostMemoryUsage',
+  'dbRollbackRatio', 'dbCacheHitRatioMin', 'redisClientsUsage', 'redisSystemMemoryUsage',
   'diskFreeFillingWarning', 'diskFreeFillingCritical', 'diskFreeWarning', 'diskFreeCritical',
 ];

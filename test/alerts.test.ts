@@ -51,6 +51,7 @@ describe('alert rules', () => {
       'Watchdog', 'PrometheusRuleEvaluationFailures', 'AlertmanagerNotificationsFailing', 'PrometheusConfigReloadFailed',
       'HostDiskFillingUp', 'HostDiskFillingUpFast', 'HostDiskSpaceLow', 'HostDiskSpaceVeryLow', 'HostInodesFillingUp', 'HostInodesFillingUpFast',
       'HostInodesLow', 'HostInodesVeryLow', 'HostFilesystemReadOnly',
+      'PostgresConnectionsExhausted', 'PostgresTooManyRollbacks', 'PostgresCacheHitRatioLow', 'PostgresExporterScrapeError',
     ]) expect(names).toContain(n);
     expect(new Set(names).size).toBe(names.length);
   });

@@ -13,6 +13,10 @@ export const redis_memory_max_bytes = defineMetric({
   name: 'redis_memory_max_bytes', type: 'gauge', unit: 'bytes', source: 'redis_exporter', labels: {},
   help: 'The maxmemory setting; 0 means no limit, so ratios against it must guard the zero.',
 });
+export const redis_total_system_memory_bytes = defineMetric({
+  name: 'redis_total_system_memory_bytes', type: 'gauge', unit: 'bytes', source: 'redis_exporter', labels: {},
+  help: 'Memory of the machine Redis runs on (total_system_memory; not a container limit). Exposed because the stack sets REDIS_EXPORTER_INCL_SYSTEM_METRICS.',
+});
 export const redis_commands_processed_total = defineMetric({
   name: 'redis_commands_processed_total', type: 'counter', unit: 'count', source: 'redis_exporter', labels: {},
   help: 'Commands processed by the server.',
@@ -65,6 +69,7 @@ export const redisMetrics = [
   redis_up,
   redis_memory_used_bytes,
   redis_memory_max_bytes,
+  redis_total_system_memory_bytes,
   redis_commands_processed_total,
   redis_commands_total,
   redis_keyspace_hits_total,

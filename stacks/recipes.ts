@@ -182,7 +182,8 @@ export function redisExporterRecipe(config: StackConfig, redisPasswordSet: boole
   return {
     ...base(config, 'redisExporter'),
     args: [],
-    env: { REDIS_ADDR: `redis://${config.exporters.redis.address}`, REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${port}` },
+    // INCL_SYSTEM_METRICS: redis_total_system_memory_bytes, for RedisSystemMemoryHigh when maxmemory is 0.
+    env: { REDIS_ADDR: `redis://${config.exporters.redis.address}`, REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${port}`, REDIS_EXPORTER_INCL_SYSTEM_METRICS: 'true' },
     secretEnv: redisPasswordSet ? { REDIS_PASSWORD: 'redisPassword' } : {},
     ports: [{ name: 'metrics', port }],
     liveness: { path: '/health', port },

@@ -157,7 +157,8 @@ describe('a stack with every override set passes the real tools too', () => {
     alerts: {
       thresholds: { latencyP95Critical: 0.75, latencyP95Warning: 0.3, latencyP99Critical: 2, errorRatioCritical: 0.1, errorRatioWarning: 0.02, dbPoolUsage: 0.7, dbQueryMeanWarning: 0.25, dbQueryMeanCritical: 1, redisMemoryUsage: 0.85, cacheHitRatioMin: 0.5, hostCpuUsage: 0.9, hostMemoryUsage: 0.95, minRequestRate: 20,
         diskFreeFillingWarning: 0.5, diskFreeFillingCritical: 0.25, diskFillHoursWarning: 48, diskFillHoursCritical: 6, diskFreeWarning: 0.1, diskFreeCritical: 0.04,
-        dbRollbackRatio: 0.2, dbMinTransactionRate: 5, dbDeadlocksPerMinute: 2, dbCacheHitRatioMin: 0.95, dbMinBlockRate: 500 },
+        dbRollbackRatio: 0.2, dbMinTransactionRate: 5, dbDeadlocksPerMinute: 2, dbCacheHitRatioMin: 0.95, dbMinBlockRate: 500,
+        cacheMinLookupRate: 50, redisClientsUsage: 0.8, redisSystemMemoryUsage: 0.75 },
       severities: { HostCpuHigh: 'info', TargetDown: 'critical' },
       runbookBaseUrl: 'https://wiki.example.com/runbooks',
     },

@@ -50,6 +50,10 @@ export const DEFAULT_THRESHOLDS = {
   hostCpuUsage: 0.8,
   /** Host memory utilisation (0..1). */
   hostMemoryUsage: 0.9,
+  /** Share of a network interface's packets that fail (node-mixin: 1%); a healthy link has almost none. */
+  hostNetworkErrorRatio: 0.01,
+  /** Clock offset (s) from the NTP reference, either way (node-mixin: 50 ms); traces and TLS need the hosts to agree. */
+  hostClockOffsetSeconds: 0.05,
   /**
    * Free share of a filesystem's space (or inodes) below which a falling trend that reaches 0
    * within diskFillHoursWarning opens a ticket. Above it a trend has days of headroom to be fixed.
@@ -73,6 +77,6 @@ export type Thresholds = { readonly [K in ThresholdKey]: number };
 /** Thresholds that are shares of something and so must stay within 0..1. */
 export const RATIO_THRESHOLDS: readonly ThresholdKey[] = [
   'errorRatioCritical', 'errorRatioWarning', 'dbPoolUsage', 'redisMemoryUsage', 'cacheHitRatioMin', 'hostCpuUsage', 'hostMemoryUsage',
-  'dbRollbackRatio', 'dbCacheHitRatioMin', 'redisClientsUsage', 'redisSystemMemoryUsage',
+  'hostNetworkErrorRatio', 'dbRollbackRatio', 'dbCacheHitRatioMin', 'redisClientsUsage', 'redisSystemMemoryUsage',
   'diskFreeFillingWarning', 'diskFreeFillingCritical', 'diskFreeWarning', 'diskFreeCritical',
 ];

@@ -52,6 +52,7 @@ describe('alert rules', () => {
       'HostDiskFillingUp', 'HostDiskFillingUpFast', 'HostDiskSpaceLow', 'HostDiskSpaceVeryLow', 'HostInodesFillingUp', 'HostInodesFillingUpFast',
       'HostInodesLow', 'HostInodesVeryLow', 'HostFilesystemReadOnly',
       'PostgresConnectionsExhausted', 'PostgresTooManyRollbacks', 'PostgresCacheHitRatioLow', 'PostgresExporterScrapeError',
+      'HostNetworkReceiveErrors', 'HostNetworkTransmitErrors', 'HostClockSkew', 'HostClockNotSynchronising',
       'RedisSystemMemoryHigh', 'RedisClientsHigh', 'RedisRejectingConnections', 'RedisExporterScrapeError',
     ]) expect(names).toContain(n);
     expect(new Set(names).size).toBe(names.length);

@@ -12,6 +12,7 @@ import { diskAlerts } from './disk';
 import { hostAlerts } from './host';
 import { httpAlerts } from './http';
 import { postgresAlerts } from './postgres';
+import { prometheusServerAlerts } from './prometheusServer';
 import { redisAlerts } from './redis';
 import type { PromRule, PromRuleGroup } from './ruleFiles';
 import { selfMonitoringAlerts, WATCHDOG } from './selfMonitoring';
@@ -19,7 +20,7 @@ import { sloAlerts } from './slo';
 import type { AlertConcern, AlertDefinition, AlertInputs, AlertSeverity, AnnotationVars, ValueFormat } from './types';
 
 /** Rule groups in evaluation-independent order; each becomes prometheus/rules/<group>.yml. */
-export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, diskAlerts, sloAlerts, selfMonitoringAlerts];
+export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, diskAlerts, sloAlerts, selfMonitoringAlerts, prometheusServerAlerts];
 
 /** The label Alertmanager's inhibition matches critical and warning alerts of one signal on. */
 export const FAMILY_LABEL = 'family';

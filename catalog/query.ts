@@ -242,6 +242,11 @@ export function or<L extends string>(left: Query<L>, right: Query<L> | Query<nev
   return new Query(pb.or(unnamed, right.builder), left.labels);
 }
 
+/** `round(q)`, e.g. an extrapolated increase() of a counter of rare events back to whole events. */
+export function round<L extends string>(q: Query<L>): Query<L> {
+  return new Query(pb.round(q.builder), q.labels);
+}
+
 export function clampMin<L extends string>(q: Query<L>, minimum: number): Query<L> {
   return new Query(pb.clampMin(q.builder, minimum), q.labels);
 }

@@ -53,6 +53,8 @@ describe('alert rules', () => {
       'HostInodesLow', 'HostInodesVeryLow', 'HostFilesystemReadOnly',
       'PostgresConnectionsExhausted', 'PostgresTooManyRollbacks', 'PostgresCacheHitRatioLow', 'PostgresExporterScrapeError',
       'HostNetworkReceiveErrors', 'HostNetworkTransmitErrors', 'HostClockSkew', 'HostClockNotSynchronising',
+      'PrometheusNotIngestingSamples', 'PrometheusTsdbCompactionsFailing', 'PrometheusTsdbReloadsFailing', 'PrometheusStorageRetentionBySize',
+      'PrometheusNotConnectedToAlertmanager', 'PrometheusMissedRuleEvaluations',
       'RedisSystemMemoryHigh', 'RedisClientsHigh', 'RedisRejectingConnections', 'RedisExporterScrapeError',
     ]) expect(names).toContain(n);
     expect(new Set(names).size).toBe(names.length);

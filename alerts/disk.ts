@@ -121,6 +121,7 @@ function fillingUpAlert(inputs: AlertInputs, resource: Resource, severity: 'warn
     description: (v) =>
       `Filesystem ${v.label('device')} on ${v.label('mountpoint')} of host ${v.label('instance')} has ${v.value} of its ${r.noun} free, below ${humanizePercentage(share)} (alerts.thresholds.${shareKey}), and at the trend of the last ${TREND_WINDOW} it has none left within ${hours} hours (alerts.thresholds.${hoursKey}).`,
     dashboard: 'serviceOverview',
+    dashboardVariables: {},
     runbook: FILL_RUNBOOK[resource],
     scenarios: [
       {
@@ -159,6 +160,7 @@ function lowAlert(inputs: AlertInputs, resource: Resource, severity: 'warning' |
     description: (v) =>
       `Filesystem ${v.label('device')} on ${v.label('mountpoint')} of host ${v.label('instance')} has only ${v.value} of its ${r.noun} free, below ${humanizePercentage(share)} (alerts.thresholds.${key}), for ${r.lowFor}.`,
     dashboard: 'serviceOverview',
+    dashboardVariables: {},
     runbook: FILL_RUNBOOK[resource],
     scenarios: [
       { kind: 'fires', name: `${humanizePercentage(low / r.testTotal)} free`, series: filesystem(r, steady(low)), activeAtMinutes: 0, labels: TEST_FS, value: low / r.testTotal },
@@ -186,6 +188,7 @@ function readOnlyAlert(): AlertDefinition {
     description: (v) =>
       `Filesystem ${v.label('device')} on ${v.label('mountpoint')} of host ${v.label('instance')} is read-only (node_filesystem_readonly = ${v.value}) after being writable within the last ${REMOUNT_WINDOW}. The kernel does this after I/O or filesystem errors; every write to it fails. The alert stops ${REMOUNT_WINDOW} after the remount even if nothing was fixed.`,
     dashboard: 'serviceOverview',
+    dashboardVariables: {},
     runbook: {
       meaning: 'The kernel remounted a filesystem read-only, almost always because it hit I/O errors or found corruption (ext4 `errors=remount-ro`). Everything that writes there fails: databases, Prometheus, logs. The disk may be failing.',
       causes: [

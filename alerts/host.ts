@@ -138,6 +138,7 @@ function networkErrorsAlert(inputs: AlertInputs, direction: 'receive' | 'transmi
     description: (v) =>
       `Interface ${v.label('device')} of host ${v.label('instance')} counted ${direction} errors for ${v.value} of its packets over the last 5 minutes, above ${humanizePercentage(threshold)} (alerts.thresholds.hostNetworkErrorRatio), for an hour. Connections through it retransmit and slow down.`,
     dashboard: 'serviceOverview',
+    dashboardVariables: {},
     runbook: {
       meaning: `The network interface reports ${direction} errors for a noticeable share of its packets. TCP retransmits hide them from applications as added latency; UDP (DNS, metrics) loses data.`,
       causes: [
@@ -180,6 +181,7 @@ function clockSkewAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `The clock of host ${v.label('instance')} is ${v.value} away from its NTP reference, beyond ${humanizeDuration(threshold)} (alerts.thresholds.hostClockOffsetSeconds), and not coming back for 10 minutes. Trace spans, log timestamps and TLS validity checks from this host are off by as much.`,
     dashboard: 'serviceOverview',
+    dashboardVariables: {},
     runbook: {
       meaning: 'The host clock disagrees with the NTP reference and is not being corrected. Spans in Jaeger from this host appear shifted, rate() windows of its targets skew, and certificates or tokens may be judged not yet valid or expired.',
       causes: ['The NTP daemon (chronyd, systemd-timesyncd) is stopped or cannot reach its servers (firewall on UDP 123).', 'A VM paused or migrated, then resumed with a stale clock.', 'A bad hardware clock drifting faster than NTP corrects it.'],
@@ -218,6 +220,7 @@ function clockNotSyncingAlert(): AlertDefinition {
     description: (v) =>
       `The kernel of host ${v.label('instance')} has not considered its clock synchronised for the last 5 minutes (sync status ${v.value}) and its maximum error has reached ${MAX_ERROR_UNSYNCED} s, for 10 minutes. Nothing keeps the clock from drifting.`,
     dashboard: 'serviceOverview',
+    dashboardVariables: {},
     runbook: {
       meaning: 'No NTP daemon is disciplining the host clock (or it cannot reach any server), so the clock drifts freely. HostClockSkew follows once the drift passes its threshold.',
       causes: ['The NTP daemon is not installed, stopped, or crash-looping.', 'No NTP server is reachable (firewall, DNS).', 'A container runtime or VM setting that prevents time adjustments.'],

@@ -42,35 +42,39 @@ const SLOW_QUERY_RUNBOOK: RunbookText = {
   ],
 };
 
-function slowQueryScenarios(threshold: number): AlertScenario[] {
+function slowQueryScenarios(threshold: number, minRate: number): AlertScenario[] {
   const duration = histogram(app.db_query_duration_seconds);
   const labels = { ...APP, operation: 'select', table: 'orders' } as const;
-  const perMinute = 120;
-  const queries = (meanSeconds: number) => [
-    input(duration.sum, labels, counter(perMinute * meanSeconds)),
-    input(duration.count, labels, counter(perMinute)),
+  // Above minRate from the first minute: a fresh counter's 5m rate starts at a fifth.
+  const perMinute = Math.max(120, Math.ceil(minRate * 300 * 2));
+  const queries = (meanSeconds: number, n = perMinute) => [
+    input(duration.sum, labels, counter(n * meanSeconds)),
+    input(duration.count, labels, counter(n)),
   ];
   return [
     { kind: 'fires', name: `queries take ${threshold * 2} s on average`, series: queries(threshold * 2), activeAtMinutes: 1, labels: { service: APP.service, operation: 'select', table: 'orders' }, value: threshold * 2 },
     { kind: 'quiet', name: `queries take ${threshold / 2} s on average`, series: queries(threshold / 2) },
+    { kind: 'quiet', name: `queries take ${threshold * 2} s, but below dbMinQueryRate`, series: queries(threshold * 2, (minRate * 60) / 4) },
   ];
 }
 
 function slowQueryAlert(inputs: AlertInputs, opts: { name: string; key: ThresholdKey; severity: 'critical' | 'warning' }): AlertDefinition {
   const threshold = inputs.thresholds[opts.key];
+  const minRate = inputs.thresholds.dbMinQueryRate;
   return defineAlert({
     name: opts.name,
     family: 'DatabaseQueryLatency',
     severity: opts.severity,
     for: '5m',
-    expr: gt(recorded.dbQueryMean.select(), threshold),
+    // The traffic guard counts the queries the mean is taken over (the histogram's _count).
+    expr: and(gt(recorded.dbQueryMean.select(), threshold), ge(sum(rate(histogram(app.db_query_duration_seconds).count.range('5m')), ['service', 'operation', 'table']), minRate)),
     valueFormat: 'duration',
     summary: (v) => `${v.label('service')}: ${v.label('operation')} on ${v.label('table')} takes ${v.value} on average`,
     description: (v) =>
-      `${v.label('operation')} queries on table ${v.label('table')} by service ${v.label('service')} took ${v.value} on average over the last 5 minutes, above the ${opts.severity} threshold of ${humanizeDuration(threshold)} (alerts.thresholds.${opts.key}).`,
+      `${v.label('operation')} queries on table ${v.label('table')} by service ${v.label('service')} took ${v.value} on average over the last 5 minutes, above the ${opts.severity} threshold of ${humanizeDuration(threshold)} (alerts.thresholds.${opts.key}), at more than ${minRate} queries/s (alerts.thresholds.dbMinQueryRate).`,
     dashboard: 'databaseRedis',
     runbook: SLOW_QUERY_RUNBOOK,
-    scenarios: slowQueryScenarios(threshold),
+    scenarios: slowQueryScenarios(threshold, minRate),
   });
 }
 
@@ -106,6 +110,7 @@ function connectionsAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `Backends connected to the PostgreSQL server behind ${v.label('instance')} use ${v.value} of the slots applications may use (max_connections minus superuser_reserved_connections), above ${humanizePercentage(threshold)} (alerts.thresholds.dbPoolUsage). When none are left, new connections fail with "remaining connection slots are reserved".`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
     runbook: {
       meaning: 'Most of PostgreSQL\'s connection slots are in use. Once max_connections is reached, every new connection (application pods starting, migrations, psql) is refused.',
       causes: [
@@ -149,6 +154,7 @@ function connectionsExhaustedAlert(): AlertDefinition {
     description: (v) =>
       `Backends connected to the PostgreSQL server behind ${v.label('instance')} fill ${v.value} of max_connections minus superuser_reserved_connections. Every new connection that is not a superuser's is refused: pods that start, reconnect or scale out cannot reach the database.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
     runbook: {
       meaning: 'PostgreSQL has no connection slot left that an application may use; only superusers can still connect, into the reserved slots. New pods, reconnecting pools and migrations fail with "remaining connection slots are reserved for non-replication superuser connections".',
       causes: [
@@ -193,6 +199,7 @@ function deadlocksAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `PostgreSQL behind ${v.label('instance')} detected ${v.value} deadlocks a minute in database ${v.label('datname')} over the last 5 minutes, more than ${threshold} (alerts.thresholds.dbDeadlocksPerMinute), for 5 minutes. Each one aborted a transaction with an error the application had to handle.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance', database: 'datname' },
     runbook: {
       meaning: 'Two or more transactions waited for locks the other held; PostgreSQL aborted one of them (SQLSTATE 40P01). The application saw an error, and retried or failed the request.',
       causes: [
@@ -267,6 +274,7 @@ function rollbacksAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `${v.value} of the transactions in database ${v.label('datname')} behind ${v.label('instance')} rolled back over the last 5 minutes, above ${humanizePercentage(threshold)} (alerts.thresholds.dbRollbackRatio), at more than ${minRate} transactions/s (alerts.thresholds.dbMinTransactionRate).`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance', database: 'datname' },
     runbook: {
       meaning: 'Many transactions end in ROLLBACK instead of COMMIT: work is started and thrown away. Usually the application hits errors inside transactions (constraint violations, serialization failures, timeouts) and aborts them.',
       causes: [
@@ -320,6 +328,7 @@ function cacheHitAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `Only ${v.value} of the blocks PostgreSQL behind ${v.label('instance')} read over the last 5 minutes came from shared buffers, below ${humanizePercentage(threshold)} (alerts.thresholds.dbCacheHitRatioMin), at more than ${minRate} block reads/s (alerts.thresholds.dbMinBlockRate). The rest came from the OS cache or disk.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
     runbook: {
       meaning: 'PostgreSQL reads many blocks that are not in shared_buffers. Those reads come from the OS page cache at best and from disk at worst; query latency rises with them.',
       causes: [
@@ -363,6 +372,7 @@ function exporterErrorAlert(): AlertDefinition {
     description: (v) =>
       `postgres_exporter at ${v.label('instance')} reaches PostgreSQL but its last scrapes ended in an error (pg_exporter_last_scrape_error = ${v.value}) for 10 minutes. Some pg_* series are missing, so the database alerts built on them are blind.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
     runbook: {
       meaning: 'The exporter connects to PostgreSQL but one of its queries fails on every scrape. The metrics of that query are missing; alerts on them (connections, deadlocks, cache hits) cannot fire.',
       causes: [
@@ -408,6 +418,7 @@ function postgresDownAlert(): AlertDefinition {
     description: (v) =>
       `postgres_exporter at ${v.label('instance')} (job ${v.label('job')}) could not connect to PostgreSQL on its last scrapes (pg_up is ${v.value}). Applications that need the database are likely failing.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
     runbook: {
       meaning: 'The exporter is running but cannot connect to PostgreSQL: the database is down, unreachable, or refusing the exporter\'s credentials. Every pg_* metric except pg_up has disappeared, so the other database alerts are blind.',
       causes: [

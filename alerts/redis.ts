@@ -37,6 +37,7 @@ function memoryAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `Redis behind ${v.label('instance')} uses ${v.value} of its maxmemory limit, above ${humanizePercentage(threshold)} (alerts.thresholds.redisMemoryUsage). At the limit Redis evicts keys or, with the noeviction policy, rejects writes with OOM errors.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'Redis is close to its maxmemory limit. What happens at the limit depends on maxmemory-policy: an LRU/LFU policy evicts keys (the cache gets worse), `noeviction` makes every write fail. Without a limit (maxmemory 0) this alert cannot fire; watch the host memory instead.',
       causes: [
@@ -119,6 +120,7 @@ function keyspaceAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `Only ${v.value} of key lookups on Redis behind ${v.label('instance')} found the key over the last 5 minutes, below ${humanizePercentage(threshold)} (alerts.thresholds.cacheHitRatioMin), at more than ${minRate} lookups/s (alerts.thresholds.cacheMinLookupRate). Misses fall through to the database.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'Most GET-style lookups on Redis miss. If Redis is used as a cache, the database is doing the work the cache should absorb, and latency rises with it.',
       causes: [
@@ -195,6 +197,7 @@ function evictionsAlert(): AlertDefinition {
     description: (v) =>
       `Redis behind ${v.label('instance')} has been evicting keys for 10 minutes, now ${v.value} keys per second, because it reached maxmemory. Evicted entries turn into cache misses.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'Redis is at its maxmemory limit and removes keys to make room, as its maxmemory-policy allows. For a pure cache with an LRU/LFU policy this is by design; sustained evictions mean the cache is smaller than its working set.',
       causes: [
@@ -243,6 +246,7 @@ function clientsAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `Redis behind ${v.label('instance')} has ${v.value} of its maxclients connections in use, above ${humanizePercentage(threshold)} (alerts.thresholds.redisClientsUsage). At the limit it rejects new connections (RedisRejectingConnections).`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'Redis is close to its maxclients limit. Past it, every new connection is refused with "max number of clients reached", so application pods that start or reconnect lose their cache or queue.',
       causes: [
@@ -281,6 +285,7 @@ function rejectedConnectionsAlert(): AlertDefinition {
     description: (v) =>
       `Redis behind ${v.label('instance')} refused ${v.value} client connections over the last 5 minutes because maxclients was reached. The clients got errors instead of a connection.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'Redis reached maxclients and refuses new connections. Applications that need a new connection fail: cache reads fall through to the database at best, requests fail at worst.',
       causes: ['Every cause of RedisClientsHigh, now past the limit: scaled-out pools, leaks, blocking commands.'],
@@ -327,6 +332,7 @@ function systemMemoryAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `Redis behind ${v.label('instance')} has no maxmemory limit and uses ${v.value} of the memory of the machine it runs on (total_system_memory), above ${humanizePercentage(threshold)} (alerts.thresholds.redisSystemMemoryUsage). The kernel OOM killer or the container limit ends it next, losing everything not persisted.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'Redis runs without maxmemory, so nothing stops it from growing until the machine (or its container limit, which Redis cannot see and which may be far lower) runs out. Then Redis is killed, not evicting.',
       causes: ['maxmemory left at 0 (the default).', 'Keys without TTL, so the dataset only grows.', 'A new feature storing much more data.'],
@@ -365,6 +371,7 @@ function exporterErrorAlert(): AlertDefinition {
     description: (v) =>
       `redis_exporter at ${v.label('instance')} reaches Redis but its last scrapes failed (redis_exporter_last_scrape_error = ${v.value}) for 10 minutes with "${v.label('err')}". Some redis_* series are missing, so the Redis alerts built on them are blind.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'The exporter talks to Redis, but a command it needs fails on every scrape. The metrics from it are missing and the alerts on them cannot fire.',
       causes: [
@@ -403,6 +410,7 @@ function redisDownAlert(): AlertDefinition {
     description: (v) =>
       `redis_exporter at ${v.label('instance')} (job ${v.label('job')}) could not talk to Redis on its last scrapes (redis_up is ${v.value}). Caching and everything else stored in Redis is unavailable.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'The exporter runs but cannot reach Redis: Redis is down, unreachable, or rejecting the exporter\'s password. All redis_* metrics except redis_up are gone, so the other Redis alerts are blind.',
       causes: [

@@ -7,7 +7,7 @@ import { DASHBOARD_TITLES, RELATED } from '../dashboards/base';
 import { panelId } from '../dashboards/common';
 import { assertDashboardLint, lintDashboard, type LintDashboard, type LintPanel } from '../dashboards/lint';
 import { expandForAll, panelQueries } from '../dashboards/queries';
-import { DASHBOARD_UIDS, type DashboardKey } from '../dashboards/uids';
+import { DASHBOARD_UIDS, DASHBOARD_VARIABLES, type DashboardKey } from '../dashboards/uids';
 import type { RenderContext } from '../generators/artifact';
 import { DATASOURCE_UIDS } from '../generators/grafanaProvisioning';
 import { renderStack } from '../generators/renderStack';
@@ -61,7 +61,15 @@ describe('dashboards: the panels and their queries', () => {
       expect(unit(api, `Latency ${p} by route`)).toBe('s');
     }
     expect(steps(api, 'Latency p95 by route')).toEqual([[null, 'green'], [0.2, 'orange'], [0.5, 'red']]);
-    expect(steps(api, 'Latency p99 by route')).toEqual([[null, 'green'], [1, 'red']]);
+    // HttpLatencyP99Elevated is a warning (docs/alerting.md, "P99 severity"): amber, not red.
+    expect(steps(api, 'Latency p99 by route')).toEqual([[null, 'green'], [1, 'orange']]);
+  });
+
+  it('the variables alert links set (DASHBOARD_VARIABLES) are the dashboards\' own', () => {
+    for (const key of Object.keys(DASHBOARD_UIDS) as DashboardKey[]) {
+      const names = (d[key].templating.list ?? []).map((v) => v.name).filter((n) => n !== 'datasource');
+      expect([...names].sort(), key).toEqual([...DASHBOARD_VARIABLES[key]].sort());
+    }
   });
 
   it('API Performance: request rate, throughput, error ratio and status codes', () => {

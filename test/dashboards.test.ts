@@ -120,7 +120,11 @@ describe('dashboards: the panels and their queries', () => {
     expect(exprs(db, 'Row activity')).toEqual(
       ['returned', 'fetched', 'inserted', 'updated', 'deleted'].map((c) => `sum(rate(pg_stat_database_tup_${c}{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))`),
     );
-    expect(exprs(db, 'Deadlocks')).toEqual(['sum by(datname) (increase(pg_stat_database_deadlocks{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))']);
+    // Per minute, not an increase() per $__rate_interval whose height changes with the zoom; the line is the alert's threshold.
+    expect(exprs(db, 'Deadlocks')).toEqual(['(sum by(datname) (rate(pg_stat_database_deadlocks{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))) * (60)']);
+    expect(unit(db, 'Deadlocks')).toBe('opm');
+    expect(steps(db, 'Deadlocks')).toEqual([[null, 'green'], [5, 'orange']]);
+    expect(steps(db, 'Buffer cache hit ratio')).toEqual([[null, 'red'], [0.9, 'green']]);
     expect(exprs(db, 'Database size')).toEqual(['max by(datname) (pg_database_size_bytes{instance=~"$pg_instance",datname=~"$database"})']);
     expect(unit(db, 'Database size')).toBe('bytes');
   });
@@ -146,7 +150,8 @@ describe('dashboards: the panels and their queries', () => {
     const db = d.databaseRedis;
     expect(exprs(db, 'Command throughput')).toEqual(['sum by(instance) (rate(redis_commands_processed_total{instance=~"$redis_instance"}[$__rate_interval]))']);
     expect(exprs(db, 'Keyspace hit ratio')).toEqual(['service_instance:redis_keyspace_hits:ratio_rate5m{instance=~"$redis_instance"}']);
-    expect(exprs(db, 'Connected clients')).toEqual(['redis_connected_clients{instance=~"$redis_instance"}']);
+    expect(exprs(db, 'Connected clients')).toEqual(['redis_connected_clients{instance=~"$redis_instance"}', 'redis_config_maxclients{instance=~"$redis_instance"}']);
+    expect(steps(db, 'Keyspace hit ratio')).toEqual([[null, 'red'], [0.7, 'green']]);
     expect(exprs(db, 'Evicted and expired keys')).toEqual(
       ['evicted', 'expired'].map((k) => `sum by(instance) (rate(redis_${k}_keys_total{instance=~"$redis_instance"}[$__rate_interval]))`),
     );
@@ -154,9 +159,12 @@ describe('dashboards: the panels and their queries', () => {
 
   it('Service overview: the golden signals and the SLOs with their objectives and error budget', () => {
     const so = d.serviceOverview;
-    expect(exprs(so, 'Latency p95 and p99 by service')).toEqual(
-      ['0.95', '0.99'].map((q) => `service:http_request_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="${q}"}`),
-    );
+    // Each quantile against its own alert threshold.
+    for (const [p, q] of [['p95', '0.95'], ['p99', '0.99']]) {
+      expect(exprs(so, `Latency ${p} by service`)).toEqual([`service:http_request_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="${q}"}`]);
+    }
+    expect(steps(so, 'Latency p95 by service')).toEqual([[null, 'green'], [0.2, 'orange'], [0.5, 'red']]);
+    expect(steps(so, 'Latency p99 by service')).toEqual([[null, 'green'], [1, 'orange']]);
     expect(exprs(so, 'Traffic by service')).toEqual(['service:http_requests:rate5m{service=~"$service"}']);
     expect(exprs(so, 'Error ratio by service')).toEqual([
       '((service:http_request_errors:ratio_rate5m{service=~"$service"}) * (1)) or ((service:http_requests:rate5m{service=~"$service"}) * (0))',
@@ -172,13 +180,22 @@ describe('dashboards: the panels and their queries', () => {
     expect(steps(so, 'Availability error budget burn rate')).toEqual([[null, 'green'], [6, 'orange'], [14.4, 'red']]);
   });
 
+  it('Service overview: firing alerts of the selected services as annotations', () => {
+    const raw = d.serviceOverview as unknown as { annotations: { list: { name: string; expr?: string; datasource?: { uid: string } }[] } };
+    const firing = raw.annotations.list.find((a) => a.name === 'Firing alerts')!;
+    expect(firing.expr).toBe('ALERTS{alertstate="firing",service=~"$service"}');
+    expect(firing.datasource?.uid).toBe('${datasource}');
+    expect(selectorsOf(firing.expr!).map((s) => s.metric)).toEqual(['ALERTS']);
+  });
+
   it('Monitoring health: targets up, scrape durations, rule failures, notifications sent and failed', () => {
     const mh = d.monitoringHealth;
     expect(exprs(mh, 'Targets up')).toEqual(['sum(up{job=~"$job",instance=~"$instance"})']);
     expect(exprs(mh, 'Targets down')).toEqual(['sum((1) - (up{job=~"$job",instance=~"$instance"}))']);
     expect(exprs(mh, 'Scrape duration by job')).toEqual(['max by(job) (scrape_duration_seconds{job=~"$job",instance=~"$instance"})']);
     expect(steps(mh, 'Scrape duration by job')).toEqual([[null, 'green'], [10, 'red']]);
-    expect(exprs(mh, 'Rule evaluation failures')).toEqual(['sum by(rule_group) (increase(prometheus_rule_evaluation_failures_total[$__rate_interval]))']);
+    expect(exprs(mh, 'Rule evaluation failures')).toEqual(['(sum by(rule_group) (rate(prometheus_rule_evaluation_failures_total[$__rate_interval]))) * (60)']);
+    expect(exprs(mh, 'Missed rule group iterations')).toEqual(['(sum by(rule_group) (rate(prometheus_rule_group_iterations_missed_total[$__rate_interval]))) * (60)']);
     expect(exprs(mh, 'Alertmanager notifications sent')).toEqual(['sum by(integration) (rate(alertmanager_notifications_total[$__rate_interval]))']);
     expect(exprs(mh, 'Alertmanager notifications failed')).toEqual(['sum by(integration) (rate(alertmanager_notifications_failed_total[$__rate_interval]))']);
   });
@@ -188,7 +205,7 @@ describe('dashboards: values come from the stack config', () => {
   it('thresholds follow config.alerts.thresholds, the values the alerts use', () => {
     const d = rendered(ctxOf({ alerts: { thresholds: { latencyP95Critical: 0.75, errorRatioCritical: 0.1, redisMemoryUsage: 0.85 } } }));
     expect(steps(d.apiPerformance, 'Latency p95 by route')).toEqual([[null, 'green'], [0.2, 'orange'], [0.75, 'red']]);
-    expect(steps(d.serviceOverview, 'Latency p95 and p99 by service')).toEqual([[null, 'green'], [0.2, 'orange'], [0.75, 'red']]);
+    expect(steps(d.serviceOverview, 'Latency p95 by service')).toEqual([[null, 'green'], [0.2, 'orange'], [0.75, 'red']]);
     expect(steps(d.serviceOverview, 'Error ratio by service')).toEqual([[null, 'green'], [0.01, 'orange'], [0.1, 'red']]);
     expect(steps(d.databaseRedis, 'Memory used of maxmemory')).toEqual([[null, 'green'], [0.85, 'red']]);
   });

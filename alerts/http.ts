@@ -209,7 +209,7 @@ export const httpAlerts: AlertConcern = {
   alerts: (inputs) => [
     latencyAlert(inputs, { name: 'HttpLatencyP95High', family: 'HttpLatencyP95', q: 0.95, key: 'latencyP95Critical', severity: 'critical' }),
     latencyAlert(inputs, { name: 'HttpLatencyP95Elevated', family: 'HttpLatencyP95', q: 0.95, key: 'latencyP95Warning', severity: 'warning' }),
-    latencyAlert(inputs, { name: 'HttpLatencyP99High', family: 'HttpLatencyP99', q: 0.99, key: 'latencyP99Critical', severity: 'critical' }),
+    latencyAlert(inputs, { name: 'HttpLatencyP99Elevated', family: 'HttpLatencyP99', q: 0.99, key: 'latencyP99Warning', severity: 'warning' }),
     errorAlert(inputs, { name: 'HttpErrorRateHigh', key: 'errorRatioCritical', severity: 'critical' }),
     errorAlert(inputs, { name: 'HttpErrorRateElevated', key: 'errorRatioWarning', severity: 'warning' }),
   ],

@@ -111,3 +111,10 @@ export function humanizeDuration(seconds: number): string {
 export function humanizePercentage(ratio: number): string {
   return `${goG(ratio * 100)}%`;
 }
+
+/** Go's url.QueryEscape, which the `urlquery` template function applies: only A-Z a-z 0-9 - _ . ~ stay, space is "+". */
+export function goQueryEscape(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}

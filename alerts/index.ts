@@ -6,11 +6,13 @@
  */
 import { isDuration } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
-import { DASHBOARD_UIDS } from '../dashboards/uids';
+import { DASHBOARD_UIDS, DASHBOARD_VARIABLES } from '../dashboards/uids';
 import type { RenderContext } from '../generators/artifact';
+import { diskAlerts } from './disk';
 import { hostAlerts } from './host';
 import { httpAlerts } from './http';
 import { postgresAlerts } from './postgres';
+import { prometheusServerAlerts } from './prometheusServer';
 import { redisAlerts } from './redis';
 import { selfMonitoringAlerts, WATCHDOG } from './selfMonitoring';
 import { sloAlerts } from './slo';
@@ -18,7 +20,7 @@ import { targetAlertsConcern } from './targets';
 import type { AlertConcern, AlertDefinition, AlertInputs, AlertSeverity, AnnotationVars, PromRule, PromRuleGroup, ValueFormat } from './types';
 
 /** Rule groups in evaluation-independent order; each becomes prometheus/rules/<group>.yml. */
-export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, sloAlerts, selfMonitoringAlerts, targetAlertsConcern];
+export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, diskAlerts, sloAlerts, selfMonitoringAlerts, prometheusServerAlerts, targetAlertsConcern];
 
 /** The label Alertmanager's inhibition matches critical and warning alerts of one signal on. */
 export const FAMILY_LABEL = 'family';
@@ -32,7 +34,10 @@ export interface ResolvedAlert {
   /** Rule labels: severity, family and the definition's own labels. */
   readonly labels: Readonly<Record<string, string>>;
   readonly runbookUrl: string;
+  /** The dashboard, without variables: runbooks link this. */
   readonly dashboardUrl: string;
+  /** Dashboard variable -> label of the firing series, added to the alert's dashboard_url. */
+  readonly dashboardVariables: Readonly<Record<string, string>>;
 }
 
 export function alertInputs(ctx: RenderContext): AlertInputs {
@@ -43,7 +48,17 @@ const HUMANIZE: Record<ValueFormat, string> = { duration: 'humanizeDuration', pe
 
 /** Go template placeholders for the rule file. */
 export function templateVars(format: ValueFormat): AnnotationVars<string> {
-  return { label: (name) => `{{ $labels.${name} }}`, value: `{{ $value | ${HUMANIZE[format]} }}` };
+  return { label: (name) => `{{ $labels.${name} }}`, urlLabel: (name) => `{{ $labels.${name} | urlquery }}`, value: `{{ $value | ${HUMANIZE[format]} }}` };
+}
+
+/**
+ * `<dashboard>?orgId=1&var-x=<label>...`: the alert's dashboard opened on its own service or
+ * instance. It always has a query, so notification templates can append the time range
+ * (alerts/alertmanager.ts), which only Alertmanager knows (the alert's start).
+ */
+export function dashboardLinkOf(alert: ResolvedAlert, vars: AnnotationVars<string>): string {
+  const params = ['orgId=1', ...Object.entries(alert.dashboardVariables).map(([variable, label]) => `var-${variable}=${vars.urlLabel(label)}`)];
+  return `${alert.dashboardUrl}?${params.join('&')}`;
 }
 
 /** Annotations of an alert, written with the given placeholders (templates, or test values). */
@@ -52,8 +67,20 @@ export function annotationsOf(alert: ResolvedAlert, vars: AnnotationVars<string>
     summary: alert.def.summary(vars),
     description: alert.def.description(vars),
     runbook_url: alert.runbookUrl,
-    dashboard_url: alert.dashboardUrl,
+    dashboard_url: dashboardLinkOf(alert, vars),
   };
+}
+
+/** The dashboard variables an alert's link sets: its own choice, or every variable that is a label of its expression. */
+function dashboardVariablesOf(def: AlertDefinition, group: string): Record<string, string> {
+  const variables = DASHBOARD_VARIABLES[def.dashboard];
+  const labels = def.expr.labels as readonly string[];
+  if (def.dashboardVariables === undefined) return Object.fromEntries(variables.filter((v) => labels.includes(v)).map((v) => [v, v]));
+  for (const [variable, label] of Object.entries(def.dashboardVariables)) {
+    if (!variables.includes(variable)) throw new ObservatoryError(`alert ${def.name} (${group})`, `dashboard ${def.dashboard} has no variable "${variable}" (variables: ${variables.join(', ')})`);
+    if (!labels.includes(label)) throw new ObservatoryError(`alert ${def.name} (${group})`, `dashboard variable "${variable}" reads label "${label}", which the expression does not carry (${labels.join(', ') || 'none'})`);
+  }
+  return { ...def.dashboardVariables };
 }
 
 function checkDefinition(def: AlertDefinition, group: string): void {
@@ -91,6 +118,7 @@ export function resolveAlerts(ctx: RenderContext): ResolvedAlert[] {
         labels: { ...def.labels, severity, [FAMILY_LABEL]: def.family },
         runbookUrl: `${config.alerts.runbookBaseUrl}/${def.name}.md`,
         dashboardUrl: `${config.grafana.rootUrl.replace(/\/+$/, '')}/d/${DASHBOARD_UIDS[def.dashboard]}`,
+        dashboardVariables: dashboardVariablesOf(def, concern.group),
       });
     }
   }

@@ -5,12 +5,12 @@
 import * as app from '../catalog/application';
 import { ObservatoryError } from '../catalog/errors';
 import * as pg from '../catalog/postgres';
-import { eq, gt, histogram, increase, round, series, sum } from '../catalog/query';
+import { add, and, eq, ge, gt, histogram, lt, mul, rate, ratio, series, sum } from '../catalog/query';
 import { recorded } from '../catalog/recorded';
 import type { ThresholdKey } from '../catalog/thresholds';
 import { humanizeDuration, humanizePercentage } from './humanize';
 import { TEST_TARGETS, counter, input, segments, steady } from './scenarioKit';
-import { defineAlert, type AlertConcern, type AlertDefinition, type AlertInputs, type AlertScenario, type RunbookText } from './types';
+import { defineAlert, type AlertConcern, type AlertDefinition, type AlertInputs, type AlertScenario, type InputSeries, type RunbookText } from './types';
 
 const APP = TEST_TARGETS.app;
 const PG = TEST_TARGETS.postgres;
@@ -42,36 +42,54 @@ const SLOW_QUERY_RUNBOOK: RunbookText = {
   ],
 };
 
-function slowQueryScenarios(threshold: number): AlertScenario[] {
+function slowQueryScenarios(threshold: number, minRate: number): AlertScenario[] {
   const duration = histogram(app.db_query_duration_seconds);
   const labels = { ...APP, operation: 'select', table: 'orders' } as const;
-  const perMinute = 120;
-  const queries = (meanSeconds: number) => [
-    input(duration.sum, labels, counter(perMinute * meanSeconds)),
-    input(duration.count, labels, counter(perMinute)),
+  // Above minRate from the first minute: a fresh counter's 5m rate starts at a fifth.
+  const perMinute = Math.max(120, Math.ceil(minRate * 300 * 2));
+  const queries = (meanSeconds: number, n = perMinute) => [
+    input(duration.sum, labels, counter(n * meanSeconds)),
+    input(duration.count, labels, counter(n)),
   ];
   return [
     { kind: 'fires', name: `queries take ${threshold * 2} s on average`, series: queries(threshold * 2), activeAtMinutes: 1, labels: { service: APP.service, operation: 'select', table: 'orders' }, value: threshold * 2 },
     { kind: 'quiet', name: `queries take ${threshold / 2} s on average`, series: queries(threshold / 2) },
+    { kind: 'quiet', name: `queries take ${threshold * 2} s, but below dbMinQueryRate`, series: queries(threshold * 2, (minRate * 60) / 4) },
   ];
 }
 
 function slowQueryAlert(inputs: AlertInputs, opts: { name: string; key: ThresholdKey; severity: 'critical' | 'warning' }): AlertDefinition {
   const threshold = inputs.thresholds[opts.key];
+  const minRate = inputs.thresholds.dbMinQueryRate;
   return defineAlert({
     name: opts.name,
     family: 'DatabaseQueryLatency',
     severity: opts.severity,
     for: '5m',
-    expr: gt(recorded.dbQueryMean.select(), threshold),
+    // The traffic guard counts the queries the mean is taken over (the histogram's _count).
+    expr: and(gt(recorded.dbQueryMean.select(), threshold), ge(sum(rate(histogram(app.db_query_duration_seconds).count.range('5m')), ['service', 'operation', 'table']), minRate)),
     valueFormat: 'duration',
     summary: (v) => `${v.label('service')}: ${v.label('operation')} on ${v.label('table')} takes ${v.value} on average`,
     description: (v) =>
-      `${v.label('operation')} queries on table ${v.label('table')} by service ${v.label('service')} took ${v.value} on average over the last 5 minutes, above the ${opts.severity} threshold of ${humanizeDuration(threshold)} (alerts.thresholds.${opts.key}).`,
+      `${v.label('operation')} queries on table ${v.label('table')} by service ${v.label('service')} took ${v.value} on average over the last 5 minutes, above the ${opts.severity} threshold of ${humanizeDuration(threshold)} (alerts.thresholds.${opts.key}), at more than ${minRate} queries/s (alerts.thresholds.dbMinQueryRate).`,
     dashboard: 'databaseRedis',
     runbook: SLOW_QUERY_RUNBOOK,
-    scenarios: slowQueryScenarios(threshold),
+    scenarios: slowQueryScenarios(threshold, minRate),
   });
+}
+
+const MAX_CONNECTIONS = 200;
+const RESERVED_CONNECTIONS = 3;
+/** Slots applications may use: max_connections minus superuser_reserved_connections. */
+const USABLE_CONNECTIONS = MAX_CONNECTIONS - RESERVED_CONNECTIONS;
+
+function connectionInputs(backends: number): InputSeries[] {
+  return [
+    input(series(pg.pg_stat_database_numbackends), { ...PG, ...APP_DB }, steady(backends)),
+    input(series(pg.pg_stat_database_numbackends), { ...PG, datname: '', datid: '0' }, steady(0)),
+    input(series(pg.pg_settings_max_connections), { ...PG, server: SERVER }, steady(MAX_CONNECTIONS)),
+    input(series(pg.pg_settings_superuser_reserved_connections), { ...PG, server: SERVER }, steady(RESERVED_CONNECTIONS)),
+  ];
 }
 
 function connectionsAlert(inputs: AlertInputs): AlertDefinition {
@@ -79,13 +97,8 @@ function connectionsAlert(inputs: AlertInputs): AlertDefinition {
   if (threshold >= 1) {
     throw new ObservatoryError(`stack ${inputs.config.stack}: observatory:alerts.thresholds.dbPoolUsage`, `(${threshold}) must be below 1: connections cannot exceed max_connections`);
   }
-  const maxConnections = 200;
-  const backends = (ratio: number) => [
-    input(series(pg.pg_stat_database_numbackends), { ...PG, ...APP_DB }, steady(Math.round(maxConnections * ratio))),
-    input(series(pg.pg_stat_database_numbackends), { ...PG, datname: '', datid: '0' }, steady(0)),
-    input(series(pg.pg_settings_max_connections), { ...PG, server: SERVER }, steady(maxConnections)),
-  ];
-  const high = Math.round(maxConnections * Math.min(1, threshold + (1 - threshold) / 2)) / maxConnections;
+  const backends = (ratio: number) => connectionInputs(Math.round(USABLE_CONNECTIONS * ratio));
+  const high = Math.round(USABLE_CONNECTIONS * Math.min(1, threshold + (1 - threshold) / 2)) / USABLE_CONNECTIONS;
   return defineAlert({
     name: 'PostgresConnectionsHigh',
     family: 'PostgresConnections',
@@ -93,10 +106,11 @@ function connectionsAlert(inputs: AlertInputs): AlertDefinition {
     for: '5m',
     expr: gt(recorded.pgConnectionUsage.select(), threshold),
     valueFormat: 'percentage',
-    summary: (v) => `PostgreSQL ${v.label('instance')} uses ${v.value} of max_connections`,
+    summary: (v) => `PostgreSQL ${v.label('instance')} uses ${v.value} of its connection slots`,
     description: (v) =>
-      `Backends connected to the PostgreSQL server behind ${v.label('instance')} use ${v.value} of its max_connections, above ${humanizePercentage(threshold)} (alerts.thresholds.dbPoolUsage). When none are left, new connections fail with "too many clients".`,
+      `Backends connected to the PostgreSQL server behind ${v.label('instance')} use ${v.value} of the slots applications may use (max_connections minus superuser_reserved_connections), above ${humanizePercentage(threshold)} (alerts.thresholds.dbPoolUsage). When none are left, new connections fail with "remaining connection slots are reserved".`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
     runbook: {
       meaning: 'Most of PostgreSQL\'s connection slots are in use. Once max_connections is reached, every new connection (application pods starting, migrations, psql) is refused.',
       causes: [
@@ -116,29 +130,76 @@ function connectionsAlert(inputs: AlertInputs): AlertDefinition {
       ],
     },
     scenarios: [
-      { kind: 'fires', name: `${Math.round(high * 100)}% of connections in use`, series: backends(high), activeAtMinutes: 0, labels: { service: PG.service, instance: PG.instance }, value: high },
-      { kind: 'quiet', name: `${Math.round((threshold / 2) * 100)}% of connections in use`, series: backends(threshold / 2) },
+      { kind: 'fires', name: `${Math.round(high * 100)}% of usable connections in use`, series: backends(high), activeAtMinutes: 0, labels: { service: PG.service, instance: PG.instance }, value: high },
+      { kind: 'quiet', name: `${Math.round((threshold / 2) * 100)}% of usable connections in use`, series: backends(threshold / 2) },
     ],
   });
 }
 
-function deadlocksAlert(): AlertDefinition {
+const CONNECTIONS_RUNBOOK_CHECKS = [
+  'Count sessions by state and application: `SELECT application_name, state, count(*) FROM pg_stat_activity GROUP BY 1, 2 ORDER BY 3 DESC;`.',
+  'Compare with the pool size configured in the applications times the number of replicas (HPA current replicas).',
+];
+
+function connectionsExhaustedAlert(): AlertDefinition {
+  return defineAlert({
+    name: 'PostgresConnectionsExhausted',
+    family: 'PostgresConnections',
+    severity: 'critical',
+    // postgres-mixin waits 1m too: a pool that refills after a restart passes quickly.
+    for: '1m',
+    expr: ge(recorded.pgConnectionUsage.select(), 1),
+    valueFormat: 'percentage',
+    summary: (v) => `PostgreSQL ${v.label('instance')}: no connection slots left for applications`,
+    description: (v) =>
+      `Backends connected to the PostgreSQL server behind ${v.label('instance')} fill ${v.value} of max_connections minus superuser_reserved_connections. Every new connection that is not a superuser's is refused: pods that start, reconnect or scale out cannot reach the database.`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
+    runbook: {
+      meaning: 'PostgreSQL has no connection slot left that an application may use; only superusers can still connect, into the reserved slots. New pods, reconnecting pools and migrations fail with "remaining connection slots are reserved for non-replication superuser connections".',
+      causes: [
+        'More application replicas than the server was sized for: pool size x replicas exceeds the usable slots (the HPA scaled out).',
+        'Connection leaks or sessions stuck `idle in transaction`.',
+        'A slow database holding connections longer, so every pool grows to its maximum.',
+      ],
+      checks: [
+        ...CONNECTIONS_RUNBOOK_CHECKS,
+        'Connect as a superuser (the reserved slots exist for this) and look for the oldest sessions: `SELECT pid, usename, application_name, state, now() - backend_start AS age FROM pg_stat_activity ORDER BY age DESC LIMIT 20;`.',
+      ],
+      fixes: [
+        'Terminate idle or leaked sessions: `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state = \'idle in transaction\' AND now() - state_change > interval \'10 minutes\';`.',
+        'Lower the per-pod pool size or the HPA maximum, or put PgBouncer in front of PostgreSQL.',
+        'Raise max_connections only together with the server\'s memory.',
+      ],
+    },
+    scenarios: [
+      { kind: 'fires', name: `${USABLE_CONNECTIONS} backends: every slot but the ${RESERVED_CONNECTIONS} reserved ones`, series: connectionInputs(USABLE_CONNECTIONS), activeAtMinutes: 0, labels: { service: PG.service, instance: PG.instance }, value: 1 },
+      { kind: 'quiet', name: `${USABLE_CONNECTIONS - 1} backends: one usable slot left`, series: connectionInputs(USABLE_CONNECTIONS - 1) },
+    ],
+  });
+}
+
+function deadlocksAlert(inputs: AlertInputs): AlertDefinition {
+  const threshold = inputs.thresholds.dbDeadlocksPerMinute;
   const deadlocks = series(pg.pg_stat_database_deadlocks);
   // Shared-objects row (datid 0, datname "") is not a database anyone connects to.
-  // round(): the count of deadlocks is a whole number; increase() alone reads 1 as 1.25.
-  const expr = gt(round(sum(increase(deadlocks.range('5m', { datname: { ne: '' } })), ['service', 'instance', 'datname'])), 0);
+  const perMinute = mul(sum(rate(deadlocks.range('5m', { datname: { ne: '' } })), ['service', 'instance', 'datname']), 60);
   const labels = { ...PG, ...APP_DB };
+  // A 5m rate of a fresh counter is a fifth of the steady rate after one minute: 10x the threshold exceeds it at once.
+  const many = 10 * threshold;
   return defineAlert({
     name: 'PostgresDeadlocks',
     family: 'PostgresDeadlocks',
     severity: 'warning',
-    for: '1m',
-    expr,
+    // Like postgres-mixin: more than a few a minute, for 5 minutes. A single deadlock is retried and logged.
+    for: '5m',
+    expr: gt(perMinute, threshold),
     valueFormat: 'number',
-    summary: (v) => `PostgreSQL ${v.label('instance')}: ${v.value} deadlocks in database ${v.label('datname')}`,
+    summary: (v) => `PostgreSQL ${v.label('instance')}: ${v.value} deadlocks a minute in database ${v.label('datname')}`,
     description: (v) =>
-      `PostgreSQL behind ${v.label('instance')} detected ${v.value} deadlocks in database ${v.label('datname')} over the last 5 minutes. Each one aborted a transaction with an error the application had to handle.`,
+      `PostgreSQL behind ${v.label('instance')} detected ${v.value} deadlocks a minute in database ${v.label('datname')} over the last 5 minutes, more than ${threshold} (alerts.thresholds.dbDeadlocksPerMinute), for 5 minutes. Each one aborted a transaction with an error the application had to handle.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance', database: 'datname' },
     runbook: {
       meaning: 'Two or more transactions waited for locks the other held; PostgreSQL aborted one of them (SQLSTATE 40P01). The application saw an error, and retried or failed the request.',
       causes: [
@@ -160,19 +221,185 @@ function deadlocksAlert(): AlertDefinition {
     scenarios: [
       {
         kind: 'fires',
-        name: 'one deadlock after 10 quiet minutes',
-        series: [input(deadlocks, labels, segments({ minutes: 11, from: 3, perMinute: 0 }, { minutes: 0, from: 4, perMinute: 0 }))],
-        activeAtMinutes: 11,
+        name: `${many} deadlocks a minute`,
+        series: [input(deadlocks, labels, counter(many))],
+        activeAtMinutes: 1,
         labels: { service: PG.service, instance: PG.instance, datname: 'app' },
-        value: 1,
+        value: many,
+        valueExactFromMinutes: 6,
+      },
+      {
+        kind: 'quiet',
+        name: 'one deadlock after 10 quiet minutes (retried, not an incident)',
+        series: [input(deadlocks, labels, segments({ minutes: 11, from: 3, perMinute: 0 }, { minutes: 0, from: 4, perMinute: 0 }))],
+        evalAtMinutes: 16,
       },
       { kind: 'quiet', name: 'the deadlock counter stays flat', series: [input(deadlocks, labels, steady(3))], evalAtMinutes: 20 },
       {
         kind: 'quiet',
         name: 'deadlocks on the shared-objects row are ignored',
-        series: [input(deadlocks, { ...PG, datname: '', datid: '0' }, counter(1))],
+        series: [input(deadlocks, { ...PG, datname: '', datid: '0' }, counter(many))],
         evalAtMinutes: 20,
       },
+    ],
+  });
+}
+
+const BY_DATABASE = ['service', 'instance', 'datname'] as const;
+/** pg_stat_database rows of real databases, not the shared-objects row. */
+const DATABASES = { datname: { ne: '' } } as const;
+
+function rollbacksAlert(inputs: AlertInputs): AlertDefinition {
+  const threshold = inputs.thresholds.dbRollbackRatio;
+  const minRate = inputs.thresholds.dbMinTransactionRate;
+  const rollbacks = series(pg.pg_stat_database_xact_rollback);
+  const commits = series(pg.pg_stat_database_xact_commit);
+  const rb = sum(rate(rollbacks.range('5m', DATABASES)), BY_DATABASE);
+  const all = add(rb, sum(rate(commits.range('5m', DATABASES)), BY_DATABASE));
+  const traffic = (perMinute: number, share: number): InputSeries[] => [
+    input(rollbacks, { ...PG, ...APP_DB }, counter(perMinute * share)),
+    input(commits, { ...PG, ...APP_DB }, counter(perMinute * (1 - share))),
+  ];
+  // Above minRate from the first minute (a fresh counter's 5m rate starts at a fifth).
+  const busy = Math.max(600, Math.ceil(minRate * 300 * 2));
+  const many = Math.min(threshold * 3, (threshold + 1) / 2);
+  return defineAlert({
+    name: 'PostgresTooManyRollbacks',
+    family: 'PostgresRollbacks',
+    severity: 'warning',
+    for: '5m',
+    expr: and(gt(ratio(rb, all), threshold), ge(all, minRate)),
+    valueFormat: 'percentage',
+    summary: (v) => `PostgreSQL ${v.label('instance')}: ${v.value} of transactions in ${v.label('datname')} roll back`,
+    description: (v) =>
+      `${v.value} of the transactions in database ${v.label('datname')} behind ${v.label('instance')} rolled back over the last 5 minutes, above ${humanizePercentage(threshold)} (alerts.thresholds.dbRollbackRatio), at more than ${minRate} transactions/s (alerts.thresholds.dbMinTransactionRate).`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance', database: 'datname' },
+    runbook: {
+      meaning: 'Many transactions end in ROLLBACK instead of COMMIT: work is started and thrown away. Usually the application hits errors inside transactions (constraint violations, serialization failures, timeouts) and aborts them.',
+      causes: [
+        'Application errors inside transactions: unique or foreign key violations, failed validations after the first write.',
+        'Serialization failures or deadlocks under concurrency (see PostgresDeadlocks), retried by the application.',
+        'statement_timeout or lock_timeout cancelling statements.',
+        'A framework that opens a transaction per request and rolls back read-only ones (harmless, but hides real problems).',
+      ],
+      checks: [
+        'Read the PostgreSQL log for the errors just before the rollbacks (`log_min_error_statement`).',
+        'Compare with HTTP 5xx (HttpErrorRateElevated) and DatabaseQueriesSlow at the same time.',
+        'Per database: `sum by (datname) (rate(pg_stat_database_xact_rollback[5m]))` against `rate(pg_stat_database_xact_commit[5m])`.',
+      ],
+      fixes: [
+        'Fix the failing statements in the application; validate before writing.',
+        'Retry serialization failures with backoff; shorten transactions.',
+        'If rollbacks are by design (read-only transactions), raise alerts.thresholds.dbRollbackRatio for the stack.',
+      ],
+    },
+    scenarios: [
+      { kind: 'fires', name: `${humanizePercentage(many)} of ${busy} transactions a minute roll back`, series: traffic(busy, many), activeAtMinutes: 1, labels: { service: PG.service, instance: PG.instance, datname: 'app' }, value: many },
+      { kind: 'quiet', name: `${humanizePercentage(threshold / 2)} roll back`, series: traffic(busy, threshold / 2) },
+      { kind: 'quiet', name: `half roll back, but below ${minRate} transactions/s`, series: traffic((minRate * 60) / 4, 0.5) },
+      { kind: 'quiet', name: 'no transactions at all (no ratio rather than NaN)', series: traffic(0, 0.5) },
+    ],
+  });
+}
+
+function cacheHitAlert(inputs: AlertInputs): AlertDefinition {
+  const threshold = inputs.thresholds.dbCacheHitRatioMin;
+  const minRate = inputs.thresholds.dbMinBlockRate;
+  const si = ['service', 'instance'] as const;
+  const hit = series(pg.pg_stat_database_blks_hit);
+  const read = series(pg.pg_stat_database_blks_read);
+  const lookups = add(sum(rate(hit.range('5m')), si), sum(rate(read.range('5m')), si));
+  const traffic = (perMinute: number, share: number): InputSeries[] => [
+    input(hit, { ...PG, ...APP_DB }, counter(Math.round(perMinute * share))),
+    input(read, { ...PG, ...APP_DB }, counter(Math.round(perMinute * (1 - share)))),
+  ];
+  const busy = Math.max(60_000, Math.ceil(minRate * 300 * 2));
+  const low = threshold / 2;
+  const lowValue = Math.round(busy * low) / (Math.round(busy * low) + Math.round(busy * (1 - low)));
+  return defineAlert({
+    name: 'PostgresCacheHitRatioLow',
+    family: 'PostgresCacheHitRatio',
+    severity: 'warning',
+    for: '10m',
+    expr: and(lt(recorded.pgBufferHitRatio.select(), threshold), ge(lookups, minRate)),
+    valueFormat: 'percentage',
+    summary: (v) => `PostgreSQL ${v.label('instance')}: only ${v.value} of block reads hit the buffer cache`,
+    description: (v) =>
+      `Only ${v.value} of the blocks PostgreSQL behind ${v.label('instance')} read over the last 5 minutes came from shared buffers, below ${humanizePercentage(threshold)} (alerts.thresholds.dbCacheHitRatioMin), at more than ${minRate} block reads/s (alerts.thresholds.dbMinBlockRate). The rest came from the OS cache or disk.`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
+    runbook: {
+      meaning: 'PostgreSQL reads many blocks that are not in shared_buffers. Those reads come from the OS page cache at best and from disk at worst; query latency rises with them.',
+      causes: [
+        'The working set grew beyond shared_buffers (data growth, a new feature reading old data).',
+        'Sequential scans over large tables (a missing index) pushing hot pages out of the cache.',
+        'A restart: the cache is cold and warms up over minutes to hours.',
+        'Analytics or backup jobs reading everything once.',
+      ],
+      checks: [
+        'Which tables are read from disk: `SELECT relname, heap_blks_read, heap_blks_hit FROM pg_statio_user_tables ORDER BY heap_blks_read DESC LIMIT 10;`.',
+        'Sequential scans: `SELECT relname, seq_scan, seq_tup_read FROM pg_stat_user_tables ORDER BY seq_tup_read DESC LIMIT 10;`.',
+        'Compare with DatabaseQueriesSlow and the shared_buffers setting (`SHOW shared_buffers;`).',
+      ],
+      fixes: [
+        'Add the index that turns the sequential scan into an index scan.',
+        'Raise shared_buffers (about a quarter of the server memory is the usual start) together with the memory limit.',
+        'Move analytics reads to a replica.',
+      ],
+    },
+    scenarios: [
+      { kind: 'fires', name: `${humanizePercentage(low)} of ${busy} block reads a minute hit`, series: traffic(busy, low), activeAtMinutes: 1, labels: { service: PG.service, instance: PG.instance }, value: lowValue },
+      { kind: 'quiet', name: `${humanizePercentage((threshold + 1) / 2)} hit`, series: traffic(busy, (threshold + 1) / 2) },
+      { kind: 'quiet', name: `half hit, but below ${minRate} block reads/s`, series: traffic((minRate * 60) / 4, 0.5) },
+    ],
+  });
+}
+
+function exporterErrorAlert(): AlertDefinition {
+  const error = series(pg.pg_exporter_last_scrape_error);
+  const up = series(pg.pg_up);
+  const target = (err: (n: number) => string, reachable: number): InputSeries[] => [input(error, PG, err), input(up, PG, steady(reachable))];
+  return defineAlert({
+    name: 'PostgresExporterScrapeError',
+    family: 'PostgresExporter',
+    severity: 'warning',
+    for: '10m',
+    // While PostgreSQL is unreachable every scrape fails; PostgresDown says so already.
+    expr: and(eq(error.select(), 1), eq(up.select(), 1)),
+    valueFormat: 'number',
+    summary: (v) => `postgres_exporter ${v.label('instance')}: queries against PostgreSQL fail`,
+    description: (v) =>
+      `postgres_exporter at ${v.label('instance')} reaches PostgreSQL but its last scrapes ended in an error (pg_exporter_last_scrape_error = ${v.value}) for 10 minutes. Some pg_* series are missing, so the database alerts built on them are blind.`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
+    runbook: {
+      meaning: 'The exporter connects to PostgreSQL but one of its queries fails on every scrape. The metrics of that query are missing; alerts on them (connections, deadlocks, cache hits) cannot fire.',
+      causes: [
+        'The monitoring user lacks a privilege (pg_monitor role) for a view the exporter reads.',
+        'A PostgreSQL upgrade renamed a column or view the exporter version does not know.',
+        'statement_timeout set for the monitoring user below what the queries need.',
+      ],
+      checks: [
+        'Read the exporter log: the failing query and the PostgreSQL error are logged on every scrape.',
+        'Check which collectors fail: `pg_scrape_collector_success == 0` on the exporter\'s /metrics.',
+      ],
+      fixes: [
+        'Grant the monitoring user `pg_monitor` (`GRANT pg_monitor TO <user>;`).',
+        'Upgrade the exporter image (stacks/versions.ts) to one that knows the PostgreSQL version.',
+      ],
+    },
+    scenarios: [
+      {
+        kind: 'fires',
+        name: 'scrapes start failing after 2 minutes',
+        series: target(segments({ minutes: 2, from: 0, perMinute: 0 }, { minutes: 0, from: 1, perMinute: 0 }), 1),
+        activeAtMinutes: 2,
+        labels: { ...PG },
+        value: 1,
+      },
+      { kind: 'quiet', name: 'scrapes succeed', series: target(steady(0), 1) },
+      { kind: 'quiet', name: 'scrapes fail because PostgreSQL is down (PostgresDown fires instead)', series: target(steady(1), 0) },
     ],
   });
 }
@@ -191,6 +418,7 @@ function postgresDownAlert(): AlertDefinition {
     description: (v) =>
       `postgres_exporter at ${v.label('instance')} (job ${v.label('job')}) could not connect to PostgreSQL on its last scrapes (pg_up is ${v.value}). Applications that need the database are likely failing.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
     runbook: {
       meaning: 'The exporter is running but cannot connect to PostgreSQL: the database is down, unreachable, or refusing the exporter\'s credentials. Every pg_* metric except pg_up has disappeared, so the other database alerts are blind.',
       causes: [
@@ -229,7 +457,11 @@ export const postgresAlerts: AlertConcern = {
     slowQueryAlert(inputs, { name: 'DatabaseQueriesSlow', key: 'dbQueryMeanWarning', severity: 'warning' }),
     slowQueryAlert(inputs, { name: 'DatabaseQueriesVerySlow', key: 'dbQueryMeanCritical', severity: 'critical' }),
     connectionsAlert(inputs),
-    deadlocksAlert(),
+    connectionsExhaustedAlert(),
+    deadlocksAlert(inputs),
+    rollbacksAlert(inputs),
+    cacheHitAlert(inputs),
+    exporterErrorAlert(),
     postgresDownAlert(),
   ],
 };

@@ -4,7 +4,7 @@
  */
 import * as app from '../catalog/application';
 import { ObservatoryError } from '../catalog/errors';
-import { eq, gt, lt, rate, series, sum } from '../catalog/query';
+import { add, and, andOn, eq, ge, gt, increase, lt, max, rate, ratio, series, sum, type Query } from '../catalog/query';
 import { recorded } from '../catalog/recorded';
 import * as redis from '../catalog/redis';
 import { humanizePercentage } from './humanize';
@@ -37,6 +37,7 @@ function memoryAlert(inputs: AlertInputs): AlertDefinition {
     description: (v) =>
       `Redis behind ${v.label('instance')} uses ${v.value} of its maxmemory limit, above ${humanizePercentage(threshold)} (alerts.thresholds.redisMemoryUsage). At the limit Redis evicts keys or, with the noeviction policy, rejects writes with OOM errors.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'Redis is close to its maxmemory limit. What happens at the limit depends on maxmemory-policy: an LRU/LFU policy evicts keys (the cache gets worse), `noeviction` makes every write fail. Without a limit (maxmemory 0) this alert cannot fire; watch the host memory instead.',
       causes: [
@@ -66,19 +67,30 @@ function memoryAlert(inputs: AlertInputs): AlertDefinition {
 }
 
 /** Lookups a minute split into hits and misses so that hits / (hits + misses) = ratio. */
-function lookups(ratio: number): { hits: number; misses: number; value: number } {
-  const total = 10_000;
+function lookups(ratio: number, total = 10_000): { hits: number; misses: number; value: number } {
   const hits = Math.round(total * ratio);
   return { hits, misses: total - hits, value: hits / total };
 }
 
-function hitRatioScenarios(threshold: number, traffic: (hits: number, misses: number) => InputSeries[], labels: Record<string, string>): AlertScenario[] {
-  const low = lookups(threshold / 2);
-  const good = lookups((threshold + 1) / 2);
+/**
+ * The hit-ratio condition, only for caches looked up at least alerts.thresholds.cacheMinLookupRate
+ * times a second: a handful of misses on a quiet cache is a large share, not a problem.
+ */
+function withLookups<L extends string>(condition: Query<L>, hits: Query<L>, misses: Query<L>, minRate: number): Query<L> {
+  return and(condition, ge(add(hits, misses), minRate));
+}
+
+function hitRatioScenarios(threshold: number, minRate: number, traffic: (hits: number, misses: number) => InputSeries[], labels: Record<string, string>): AlertScenario[] {
+  // Above minRate from the first minute: a fresh counter's 5m rate starts at a fifth of the steady rate.
+  const busy = Math.max(10_000, Math.ceil(minRate * 300 * 2));
+  const low = lookups(threshold / 2, busy);
+  const good = lookups((threshold + 1) / 2, busy);
+  const rare = lookups(threshold / 2, (minRate * 60) / 4);
   return [
     { kind: 'fires', name: `${humanizePercentage(low.value)} of lookups hit`, series: traffic(low.hits, low.misses), activeAtMinutes: 1, labels, value: low.value },
     { kind: 'quiet', name: `${humanizePercentage(good.value)} of lookups hit`, series: traffic(good.hits, good.misses) },
     { kind: 'quiet', name: 'no lookups at all (no ratio rather than 0%)', series: traffic(0, 0) },
+    { kind: 'quiet', name: `${humanizePercentage(low.value)} hit, but below cacheMinLookupRate`, series: traffic(rare.hits, rare.misses) },
   ];
 }
 
@@ -90,6 +102,7 @@ const HIT_RATIO_CHECKS = [
 
 function keyspaceAlert(inputs: AlertInputs): AlertDefinition {
   const threshold = inputs.thresholds.cacheHitRatioMin;
+  const minRate = inputs.thresholds.cacheMinLookupRate;
   const traffic = (hits: number, misses: number): InputSeries[] => [
     input(series(redis.redis_keyspace_hits_total), R, counter(hits)),
     input(series(redis.redis_keyspace_misses_total), R, counter(misses)),
@@ -99,12 +112,14 @@ function keyspaceAlert(inputs: AlertInputs): AlertDefinition {
     family: 'RedisKeyspaceHitRate',
     severity: 'warning',
     for: '10m',
-    expr: lt(recorded.redisKeyspaceHitRatio.select(), threshold),
+    // The zero-filled recorded rates: a Redis that only misses has no hits series to add.
+    expr: withLookups(lt(recorded.redisKeyspaceHitRatio.select(), threshold), recorded.redisKeyspaceHitRate.select(), recorded.redisKeyspaceMissRate.select(), minRate),
     valueFormat: 'percentage',
     summary: (v) => `Redis ${v.label('instance')}: only ${v.value} of key lookups hit`,
     description: (v) =>
-      `Only ${v.value} of key lookups on Redis behind ${v.label('instance')} found the key over the last 5 minutes, below ${humanizePercentage(threshold)} (alerts.thresholds.cacheHitRatioMin). Misses fall through to the database.`,
+      `Only ${v.value} of key lookups on Redis behind ${v.label('instance')} found the key over the last 5 minutes, below ${humanizePercentage(threshold)} (alerts.thresholds.cacheHitRatioMin), at more than ${minRate} lookups/s (alerts.thresholds.cacheMinLookupRate). Misses fall through to the database.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'Most GET-style lookups on Redis miss. If Redis is used as a cache, the database is doing the work the cache should absorb, and latency rises with it.',
       causes: [
@@ -120,12 +135,13 @@ function keyspaceAlert(inputs: AlertInputs): AlertDefinition {
         'After a restart, wait for the cache to warm up, or pre-warm the hottest keys.',
       ],
     },
-    scenarios: hitRatioScenarios(threshold, traffic, { service: R.service, instance: R.instance }),
+    scenarios: hitRatioScenarios(threshold, minRate, traffic, { service: R.service, instance: R.instance }),
   });
 }
 
 function appCacheAlert(inputs: AlertInputs): AlertDefinition {
   const threshold = inputs.thresholds.cacheHitRatioMin;
+  const minRate = inputs.thresholds.cacheMinLookupRate;
   const labels = { ...APP, cache: 'feed' } as const;
   const traffic = (hits: number, misses: number): InputSeries[] => [
     input(series(app.cache_hits_total), labels, counter(hits)),
@@ -136,11 +152,12 @@ function appCacheAlert(inputs: AlertInputs): AlertDefinition {
     family: 'CacheHitRate',
     severity: 'warning',
     for: '10m',
-    expr: lt(recorded.cacheHitRatio.select(), threshold),
+    // The zero-filled recorded rates: a cache that only misses has no hits series to add.
+    expr: withLookups(lt(recorded.cacheHitRatio.select(), threshold), recorded.cacheHitRate.select(), recorded.cacheMissRate.select(), minRate),
     valueFormat: 'percentage',
     summary: (v) => `${v.label('service')}: only ${v.value} of ${v.label('cache')} cache lookups hit`,
     description: (v) =>
-      `Only ${v.value} of lookups in the ${v.label('cache')} cache of service ${v.label('service')} hit over the last 5 minutes, below ${humanizePercentage(threshold)} (alerts.thresholds.cacheHitRatioMin).`,
+      `Only ${v.value} of lookups in the ${v.label('cache')} cache of service ${v.label('service')} hit over the last 5 minutes, below ${humanizePercentage(threshold)} (alerts.thresholds.cacheHitRatioMin), at more than ${minRate} lookups/s (alerts.thresholds.cacheMinLookupRate).`,
     dashboard: 'apiPerformance',
     runbook: {
       meaning: 'The application\'s own cache (cache_hits_total / cache_misses_total) rarely finds what it looks for, so requests do the expensive work behind it, usually database queries.',
@@ -157,7 +174,7 @@ function appCacheAlert(inputs: AlertInputs): AlertDefinition {
         'Give Redis more memory if entries are evicted before reuse.',
       ],
     },
-    scenarios: hitRatioScenarios(threshold, traffic, { service: APP.service, cache: 'feed' }),
+    scenarios: hitRatioScenarios(threshold, minRate, traffic, { service: APP.service, cache: 'feed' }),
   });
 }
 
@@ -174,6 +191,7 @@ function evictionsAlert(): AlertDefinition {
     description: (v) =>
       `Redis behind ${v.label('instance')} has been evicting keys for 10 minutes, now ${v.value} keys per second, because it reached maxmemory. Evicted entries turn into cache misses.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'Redis is at its maxmemory limit and removes keys to make room, as its maxmemory-policy allows. For a pure cache with an LRU/LFU policy this is by design; sustained evictions mean the cache is smaller than its working set.',
       causes: [
@@ -203,6 +221,175 @@ function evictionsAlert(): AlertDefinition {
   });
 }
 
+const SI = ['service', 'instance'] as const;
+
+function clientsAlert(inputs: AlertInputs): AlertDefinition {
+  const threshold = inputs.thresholds.redisClientsUsage;
+  const maxClients = 10_000;
+  const clients = (n: number): InputSeries[] => [input(series(redis.redis_connected_clients), R, steady(n)), input(series(redis.redis_config_maxclients), R, steady(maxClients))];
+  const many = Math.round(maxClients * Math.min(threshold + (1 - threshold) / 2, threshold * 1.05));
+  return defineAlert({
+    name: 'RedisClientsHigh',
+    family: 'RedisConnections',
+    severity: 'warning',
+    for: '5m',
+    // Against maxclients rather than redis-mixin's fixed count: the limit is known, and differs per server.
+    expr: gt(ratio(max(series(redis.redis_connected_clients).select(), SI), max(series(redis.redis_config_maxclients).select(), SI)), threshold),
+    valueFormat: 'percentage',
+    summary: (v) => `Redis ${v.label('instance')}: ${v.value} of maxclients connected`,
+    description: (v) =>
+      `Redis behind ${v.label('instance')} has ${v.value} of its maxclients connections in use, above ${humanizePercentage(threshold)} (alerts.thresholds.redisClientsUsage). At the limit it rejects new connections (RedisRejectingConnections).`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
+    runbook: {
+      meaning: 'Redis is close to its maxclients limit. Past it, every new connection is refused with "max number of clients reached", so application pods that start or reconnect lose their cache or queue.',
+      causes: [
+        'Application replicas scaled out, each with its own connection pool.',
+        'Connection leaks: clients that open connections per request and never close them.',
+        'Blocking commands (BLPOP, SUBSCRIBE) holding a connection each.',
+      ],
+      checks: [
+        'List clients by source: `redis-cli CLIENT LIST` (addr, age, idle, cmd); many old idle connections point at a leak.',
+        'Compare with the number of application replicas times their pool size.',
+        '`redis-cli CONFIG GET maxclients`; it is also bounded by the process file-descriptor limit.',
+      ],
+      fixes: [
+        'Fix the leak or lower pool sizes; reuse one client per process.',
+        'Set `timeout` in Redis so idle connections are closed.',
+        'Raise maxclients (and the file-descriptor limit) if the load is legitimate.',
+      ],
+    },
+    scenarios: [
+      { kind: 'fires', name: `${many} of ${maxClients} clients`, series: clients(many), activeAtMinutes: 0, labels: { service: R.service, instance: R.instance }, value: many / maxClients },
+      { kind: 'quiet', name: `${maxClients / 2} of ${maxClients} clients`, series: clients(maxClients / 2) },
+    ],
+  });
+}
+
+function rejectedConnectionsAlert(): AlertDefinition {
+  const rejected = series(redis.redis_rejected_connections_total);
+  return defineAlert({
+    name: 'RedisRejectingConnections',
+    family: 'RedisConnections',
+    severity: 'critical',
+    for: '1m',
+    expr: gt(sum(increase(rejected.range('5m')), SI), 0),
+    valueFormat: 'number',
+    summary: (v) => `Redis ${v.label('instance')} rejected ${v.value} connections in 5 minutes`,
+    description: (v) =>
+      `Redis behind ${v.label('instance')} refused ${v.value} client connections over the last 5 minutes because maxclients was reached. The clients got errors instead of a connection.`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
+    runbook: {
+      meaning: 'Redis reached maxclients and refuses new connections. Applications that need a new connection fail: cache reads fall through to the database at best, requests fail at worst.',
+      causes: ['Every cause of RedisClientsHigh, now past the limit: scaled-out pools, leaks, blocking commands.'],
+      checks: [
+        '`redis-cli INFO clients` (connected_clients) and `INFO stats` (rejected_connections) against `CONFIG GET maxclients`.',
+        'Check the applications for Redis connection errors and HTTP 5xx.',
+      ],
+      fixes: [
+        'Free connections now: restart the leaking clients, or `CLIENT KILL` old idle ones.',
+        'Then fix pool sizes or raise maxclients, as for RedisClientsHigh.',
+      ],
+    },
+    scenarios: [
+      {
+        kind: 'fires',
+        name: 'three connections rejected a minute from minute 5',
+        series: [input(rejected, R, segments({ minutes: 5, from: 0, perMinute: 0 }, { minutes: 0, from: 3, perMinute: 3 }))],
+        activeAtMinutes: 5,
+        labels: { service: R.service, instance: R.instance },
+        value: 15,
+        valueExactFromMinutes: 10,
+      },
+      { kind: 'quiet', name: 'no connection rejected', series: [input(rejected, R, steady(42))], evalAtMinutes: 10 },
+    ],
+  });
+}
+
+function systemMemoryAlert(inputs: AlertInputs): AlertDefinition {
+  const threshold = inputs.thresholds.redisSystemMemoryUsage;
+  const used = series(redis.redis_memory_used_bytes);
+  const system = series(redis.redis_total_system_memory_bytes);
+  const limit = series(redis.redis_memory_max_bytes);
+  const memory = (usedBytes: number, maxBytes: number): InputSeries[] => [input(used, R, steady(usedBytes)), input(system, R, steady(8 * GIB)), input(limit, R, steady(maxBytes))];
+  const high = Math.round(8 * GIB * Math.min(threshold + (1 - threshold) / 2, threshold * 1.05));
+  return defineAlert({
+    name: 'RedisSystemMemoryHigh',
+    family: 'RedisMemory',
+    severity: 'warning',
+    for: '5m',
+    // Only without maxmemory: with a limit, RedisMemoryHigh watches the limit instead.
+    expr: and(gt(ratio(max(used.select(), SI), max(system.select(), SI)), threshold), eq(max(limit.select(), SI), 0)),
+    valueFormat: 'percentage',
+    summary: (v) => `Redis ${v.label('instance')} without maxmemory uses ${v.value} of the machine's memory`,
+    description: (v) =>
+      `Redis behind ${v.label('instance')} has no maxmemory limit and uses ${v.value} of the memory of the machine it runs on (total_system_memory), above ${humanizePercentage(threshold)} (alerts.thresholds.redisSystemMemoryUsage). The kernel OOM killer or the container limit ends it next, losing everything not persisted.`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
+    runbook: {
+      meaning: 'Redis runs without maxmemory, so nothing stops it from growing until the machine (or its container limit, which Redis cannot see and which may be far lower) runs out. Then Redis is killed, not evicting.',
+      causes: ['maxmemory left at 0 (the default).', 'Keys without TTL, so the dataset only grows.', 'A new feature storing much more data.'],
+      checks: [
+        '`redis-cli INFO memory`: used_memory, total_system_memory, maxmemory (0).',
+        'In a container, compare used_memory with the container memory limit, which total_system_memory does not show.',
+        'Find the biggest keys: `redis-cli --bigkeys` (off-peak).',
+      ],
+      fixes: [
+        'Set maxmemory below the container or machine memory and pick an eviction policy (allkeys-lru for caches, noeviction for data that must not be lost).',
+        'Set TTLs; delete what nothing reads.',
+      ],
+    },
+    scenarios: [
+      { kind: 'fires', name: `${humanizePercentage(high / (8 * GIB))} of 8 GiB used, no maxmemory`, series: memory(high, 0), activeAtMinutes: 0, labels: { service: R.service, instance: R.instance }, value: high / (8 * GIB) },
+      { kind: 'quiet', name: 'as much used, but maxmemory set (RedisMemoryHigh watches it)', series: memory(high, 8 * GIB) },
+      { kind: 'quiet', name: '2 GiB of 8 GiB used, no maxmemory', series: memory(2 * GIB, 0) },
+    ],
+  });
+}
+
+function exporterErrorAlert(): AlertDefinition {
+  const error = series(redis.redis_exporter_last_scrape_error);
+  const up = series(redis.redis_up);
+  const ERR = 'ERR unknown command INFO';
+  const target = (err: (n: number) => string, reachable: number): InputSeries[] => [input(error, { ...R, err: ERR }, err), input(up, R, steady(reachable))];
+  return defineAlert({
+    name: 'RedisExporterScrapeError',
+    family: 'RedisExporter',
+    severity: 'warning',
+    for: '10m',
+    // While Redis is unreachable every scrape fails; RedisDown says so already.
+    expr: andOn(eq(error.select(), 1), eq(up.select(), 1), ['job', 'instance', 'service']),
+    valueFormat: 'number',
+    summary: (v) => `redis_exporter ${v.label('instance')}: scrapes of Redis fail: ${v.label('err')}`,
+    description: (v) =>
+      `redis_exporter at ${v.label('instance')} reaches Redis but its last scrapes failed (redis_exporter_last_scrape_error = ${v.value}) for 10 minutes with "${v.label('err')}". Some redis_* series are missing, so the Redis alerts built on them are blind.`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
+    runbook: {
+      meaning: 'The exporter talks to Redis, but a command it needs fails on every scrape. The metrics from it are missing and the alerts on them cannot fire.',
+      causes: [
+        'Commands renamed or disabled in redis.conf (`rename-command INFO ""`), or ACLs that deny the exporter\'s user INFO, CONFIG or CLIENT.',
+        'A managed Redis that does not implement a command the exporter calls.',
+      ],
+      checks: ['The err label of redis_exporter_last_scrape_error and the exporter log carry the Redis error text.', 'Try the command by hand: `redis-cli -h <host> INFO`.'],
+      fixes: ['Grant the exporter\'s ACL user the commands it needs, or turn off the exporter options that need them.'],
+    },
+    scenarios: [
+      {
+        kind: 'fires',
+        name: 'scrapes start failing after 2 minutes',
+        series: target(segments({ minutes: 2, from: 0, perMinute: 0 }, { minutes: 0, from: 1, perMinute: 0 }), 1),
+        activeAtMinutes: 2,
+        labels: { ...R, err: ERR },
+        value: 1,
+      },
+      { kind: 'quiet', name: 'scrapes succeed', series: target(steady(0), 1) },
+      { kind: 'quiet', name: 'scrapes fail because Redis is down (RedisDown fires instead)', series: target(steady(1), 0) },
+    ],
+  });
+}
+
 function redisDownAlert(): AlertDefinition {
   const up = series(redis.redis_up);
   return defineAlert({
@@ -217,6 +404,7 @@ function redisDownAlert(): AlertDefinition {
     description: (v) =>
       `redis_exporter at ${v.label('instance')} (job ${v.label('job')}) could not talk to Redis on its last scrapes (redis_up is ${v.value}). Caching and everything else stored in Redis is unavailable.`,
     dashboard: 'databaseRedis',
+    dashboardVariables: { redis_instance: 'instance' },
     runbook: {
       meaning: 'The exporter runs but cannot reach Redis: Redis is down, unreachable, or rejecting the exporter\'s password. All redis_* metrics except redis_up are gone, so the other Redis alerts are blind.',
       causes: [
@@ -250,5 +438,15 @@ function redisDownAlert(): AlertDefinition {
 
 export const redisAlerts: AlertConcern = {
   group: 'observatory-redis.alerts',
-  alerts: (inputs) => [memoryAlert(inputs), keyspaceAlert(inputs), appCacheAlert(inputs), evictionsAlert(), redisDownAlert()],
+  alerts: (inputs) => [
+    memoryAlert(inputs),
+    systemMemoryAlert(inputs),
+    keyspaceAlert(inputs),
+    appCacheAlert(inputs),
+    evictionsAlert(),
+    clientsAlert(inputs),
+    rejectedConnectionsAlert(),
+    exporterErrorAlert(),
+    redisDownAlert(),
+  ],
 };

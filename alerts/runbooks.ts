@@ -24,7 +24,7 @@ export function runbookPath(alertName: string): string {
 }
 
 /** Placeholders that read well in Markdown prose: `{service}`, `{value}` (angle brackets would vanish as HTML). */
-const PROSE_VARS: AnnotationVars<string> = { label: (name) => `{${name}}`, value: '{value}' };
+const PROSE_VARS: AnnotationVars<string> = { label: (name) => `{${name}}`, urlLabel: (name) => `{${name}}`, value: '{value}' };
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -21,6 +21,8 @@ export type ValueFormat = 'duration' | 'percentage' | 'number';
 export interface AnnotationVars<L extends string> {
   /** The value of a label of the firing series, e.g. `{{ $labels.service }}`. */
   label(name: L): string;
+  /** The same, escaped for a URL query (`{{ $labels.service | urlquery }}`). */
+  urlLabel(name: L): string;
   /** The alert's value, humanized per the alert's ValueFormat. */
   readonly value: string;
 }
@@ -93,6 +95,13 @@ export interface AlertDefinition<L extends string = string> {
   readonly description: AnnotationText<L>;
   /** The dashboard that shows the signal (DASHBOARD_UIDS key). */
   readonly dashboard: DashboardKey;
+  /**
+   * Dashboard variables the link sets from labels of the firing series (variable -> label), so the
+   * dashboard opens on the alerting service or instance. Default: every variable of the dashboard
+   * that is also a label of the expression (service, instance, job, route). `{}` sets none, e.g.
+   * for host alerts whose `service` (node-exporter) is not one of the dashboard's services.
+   */
+  readonly dashboardVariables?: Readonly<Record<string, L>>;
   readonly runbook: RunbookText;
   /** At least one scenario that fires and one that does not. */
   readonly scenarios: readonly AlertScenario[];

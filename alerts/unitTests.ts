@@ -10,7 +10,7 @@
 import { durationSeconds } from '../catalog/duration';
 import type { RenderContext } from '../generators/artifact';
 import { generatedHeader, toYaml } from '../generators/yaml';
-import { humanize, humanizeDuration, humanizePercentage } from './humanize';
+import { goQueryEscape, humanize, humanizeDuration, humanizePercentage } from './humanize';
 import { ALERT_CONCERNS, annotationsOf, resolveAlerts, type ResolvedAlert } from './index';
 import { allRuleGroups } from './ruleFiles';
 import type { AlertScenario, AnnotationVars, FiringScenario, ValueFormat } from './types';
@@ -50,6 +50,7 @@ export function expectedAnnotations(alert: ResolvedAlert, labels: Readonly<Recor
       if (v === undefined) throw new Error(`alert ${alert.def.name}: annotation uses label "${name}" but the scenario's series have only ${Object.keys(labels).join(', ') || '(none)'}`);
       return v;
     },
+    urlLabel: (name) => goQueryEscape(vars.label(name)),
     value: FORMATTERS[alert.def.valueFormat](value),
   };
   return annotationsOf(alert, vars);

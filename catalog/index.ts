@@ -4,6 +4,7 @@
  */
 import { applicationMetrics } from './application';
 import { ObservatoryError } from './errors';
+import { SeriesHandle } from './query';
 import { checkMetricNaming } from './naming';
 import { nodeMetrics } from './node';
 import { postgresMetrics } from './postgres';
@@ -12,6 +13,9 @@ import { redisMetrics } from './redis';
 import { selfMonitoringMetrics } from './selfMonitoring';
 import { SLO_WINDOWS } from './slos';
 import { TARGET_LABELS, type MetricSpec } from './types';
+
+/** Prometheus's ALERTS series (pending and firing alerts), e.g. for dashboard annotations. */
+export const ALERTS = new SeriesHandle('ALERTS', ['alertname', 'alertstate', 'severity', 'family', 'service', 'instance', 'job'] as const, { alertstate: ['pending', 'firing'] });
 
 export interface SeriesInfo {
   /** The name as it appears in PromQL. */
@@ -51,7 +55,7 @@ export function loadCatalog(specs: readonly MetricSpec[]): Catalog {
   for (const handle of recordedHandles) addSeries({ name: handle.name, labels: new Set(handle.labels), kind: 'recorded' });
   // Prometheus writes ALERTS for every pending or firing alert; `family` groups an alert's
   // warning and critical variants (alerts/index.ts FAMILY_LABEL).
-  addSeries({ name: 'ALERTS', labels: new Set(['alertname', 'alertstate', 'severity', 'family', 'service', 'instance', 'job']), kind: 'builtin' });
+  addSeries({ name: ALERTS.name, labels: new Set(ALERTS.labels), kind: 'builtin' });
   return { metrics: specs, series: seriesMap };
 }
 

@@ -38,6 +38,10 @@ export const pg_settings_max_connections = defineMetric({
   name: 'pg_settings_max_connections', type: 'gauge', unit: 'count', source: 'postgres_exporter', labels: { server },
   help: 'The max_connections server setting.',
 });
+export const pg_settings_superuser_reserved_connections = defineMetric({
+  name: 'pg_settings_superuser_reserved_connections', type: 'gauge', unit: 'count', source: 'postgres_exporter', labels: { server },
+  help: 'Connection slots of max_connections reserved for superusers; applications can use the rest.',
+});
 export const pg_database_size_bytes = defineMetric({
   name: 'pg_database_size_bytes', type: 'gauge', unit: 'bytes', source: 'postgres_exporter', labels: { datname },
   help: 'Disk space used by the database.',
@@ -76,6 +80,7 @@ export const postgresMetrics = [
   pg_stat_database_tup_deleted,
   pg_stat_database_deadlocks,
   pg_settings_max_connections,
+  pg_settings_superuser_reserved_connections,
   pg_database_size_bytes,
   pg_stat_activity_count,
   pg_exporter_last_scrape_error,

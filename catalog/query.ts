@@ -129,13 +129,14 @@ export const increase = overRange(pb.increase);
 export const avgOverTime = overRange(pb.avgOverTime);
 export const sumOverTime = overRange(pb.sumOverTime);
 export const maxOverTime = overRange(pb.maxOverTime);
+export const minOverTime = overRange(pb.minOverTime);
+/** Per-second slope of a gauge by linear regression, e.g. whether a clock offset still grows. */
+export const deriv = overRange(pb.deriv);
 
-/**
- * `round(q)`: whole numbers for counts of discrete events. increase() extrapolates to the window
- * edges (Prometheus 3 selects a left-open range), so one deadlock reads 1.05 or 1.25.
- */
-export function round<L extends string>(q: Query<L>): Query<L> {
-  return new Query(pb.round(q.builder), q.labels);
+/** `predict_linear(v[range], seconds)`: where a gauge will be `seconds` from now if its trend holds. */
+export function predictLinear<L extends string>(r: RangeQuery<L>, seconds: number): Query<L> {
+  if (!(seconds > 0)) throw new ObservatoryError('query.predict_linear', `horizon (${seconds} s) must be positive`);
+  return new Query(pb.predictLinear(r.builder, seconds), r.labels);
 }
 
 type AggFn = (v: Builder<Expr>) => pb.AggregationExprBuilder;
@@ -183,6 +184,7 @@ export const mul = binary(pb.mul);
 export const gt = binary(pb.gt);
 export const ge = binary(pb.gte);
 export const lt = binary(pb.lt);
+export const le = binary(pb.lte);
 export const eq = binary(pb.eq);
 
 /** `left and right`: left's series (and values) where right has a series with the same labels. */
@@ -209,6 +211,11 @@ export function andOn<L extends string, R extends string, O extends L & R>(left:
  */
 export function absent<L extends string, K extends L>(handle: SeriesHandle<L>, matchers: { readonly [P in K]: string }): Query<K> {
   return new Query(pb.absent(handle.select(matchers as Matchers<L>).builder), Object.keys(matchers) as K[]);
+}
+
+/** `left unless right`: left's series for which right has no series with the same labels. */
+export function unless<L extends string>(left: Query<L>, right: Query<L>): Query<L> {
+  return new Query(pb.unless(left.builder, right.builder), left.labels);
 }
 
 /** `vector(s)`: one series without labels, e.g. the always-firing Watchdog. */
@@ -255,6 +262,11 @@ export function oneMinus<L extends string>(q: Query<L>): Query<L> {
 export function or<L extends string>(left: Query<L>, right: Query<L> | Query<never>): Query<L> {
   const unnamed = left.builder instanceof pb.VectorExprBuilder ? pb.mul(left.builder, pb.n(1)) : left.builder;
   return new Query(pb.or(unnamed, right.builder), left.labels);
+}
+
+/** `round(q)`, e.g. an extrapolated increase() of a counter of rare events back to whole events. */
+export function round<L extends string>(q: Query<L>): Query<L> {
+  return new Query(pb.round(q.builder), q.labels);
 }
 
 export function clampMin<L extends string>(q: Query<L>, minimum: number): Query<L> {

@@ -157,7 +157,14 @@ function exporterRules(): RecordingGroup {
   return {
     name: 'observatory-exporters.recording',
     rules: [
-      rule(recorded.pgConnectionUsage, ratio(sum(series(pg.pg_stat_database_numbackends).select(), si), max(series(pg.pg_settings_max_connections).select(), si))),
+      // Against the slots applications may use: superuser_reserved_connections are kept for admins.
+      rule(
+        recorded.pgConnectionUsage,
+        ratio(
+          sum(series(pg.pg_stat_database_numbackends).select(), si),
+          sub(max(series(pg.pg_settings_max_connections).select(), si), max(series(pg.pg_settings_superuser_reserved_connections).select(), si)),
+        ),
+      ),
       ...hitRatioRules({ hits: recorded.pgBlocksHitRate, misses: recorded.pgBlocksReadRate, ratio: recorded.pgBufferHitRatio }, blksHit, blksRead),
       // maxmemory 0 means "no limit": ratio() drops the series instead of dividing by zero.
       rule(recorded.redisMemoryUsage, ratio(max(series(redis.redis_memory_used_bytes).select(), si), max(series(redis.redis_memory_max_bytes).select(), si))),

@@ -58,6 +58,31 @@ export const prometheus_tsdb_head_series = defineMetric({
   name: 'prometheus_tsdb_head_series', type: 'gauge', unit: 'count', source: 'prometheus', labels: {},
   help: 'Series in the head block (active series).',
 });
+export const prometheus_tsdb_head_samples_appended_total = defineMetric({
+  name: 'prometheus_tsdb_head_samples_appended_total', type: 'counter', unit: 'count', source: 'prometheus',
+  labels: { type: { help: 'Sample type.', values: ['float', 'histogram'] } },
+  help: 'Samples appended to the head block: scraped and recorded samples reaching storage.',
+});
+export const prometheus_tsdb_compactions_failed_total = defineMetric({
+  name: 'prometheus_tsdb_compactions_failed_total', type: 'counter', unit: 'count', source: 'prometheus', labels: {},
+  help: 'Compactions of head or blocks that failed.',
+});
+export const prometheus_tsdb_reloads_failures_total = defineMetric({
+  name: 'prometheus_tsdb_reloads_failures_total', type: 'counter', unit: 'count', source: 'prometheus', labels: {},
+  help: 'Times the TSDB failed to reload its blocks from disk.',
+});
+export const prometheus_tsdb_size_retentions_total = defineMetric({
+  name: 'prometheus_tsdb_size_retentions_total', type: 'counter', unit: 'count', source: 'prometheus', labels: {},
+  help: 'Times blocks were deleted because the TSDB exceeded its size retention (storage.tsdb.retention.size).',
+});
+export const prometheus_tsdb_storage_blocks_bytes = defineMetric({
+  name: 'prometheus_tsdb_storage_blocks_bytes', type: 'gauge', unit: 'bytes', source: 'prometheus', labels: {},
+  help: 'Bytes the persisted blocks use on the TSDB volume.',
+});
+export const prometheus_notifications_alertmanagers_discovered = defineMetric({
+  name: 'prometheus_notifications_alertmanagers_discovered', type: 'gauge', unit: 'count', source: 'prometheus', labels: {},
+  help: 'Alertmanagers Prometheus has discovered and sends alerts to.',
+});
 export const alertmanager_notifications_total = defineMetric({
   name: 'alertmanager_notifications_total', type: 'counter', unit: 'count', source: 'alertmanager',
   labels: { integration },
@@ -90,6 +115,12 @@ export const selfMonitoringMetrics = [
   prometheus_notifications_errors_total,
   prometheus_notifications_dropped_total,
   prometheus_tsdb_head_series,
+  prometheus_tsdb_head_samples_appended_total,
+  prometheus_tsdb_compactions_failed_total,
+  prometheus_tsdb_reloads_failures_total,
+  prometheus_tsdb_size_retentions_total,
+  prometheus_tsdb_storage_blocks_bytes,
+  prometheus_notifications_alertmanagers_discovered,
   alertmanager_notifications_total,
   alertmanager_notifications_failed_total,
   alertmanager_config_last_reload_successful,

@@ -8,8 +8,12 @@ export const DEFAULT_THRESHOLDS = {
   latencyP95Critical: 0.5,
   /** p95 latency (s) worth a look. Most routes here answer in under 200 ms when healthy. */
   latencyP95Warning: 0.2,
-  /** p99 latency (s) that pages; the tail users feel as "the app hangs". */
-  latencyP99Critical: 1,
+  /**
+   * p99 latency (s) worth a ticket: the tail users feel as "the app hangs" (seeds 000 and 003: 1 s).
+   * A warning, not a page: p99 above 1 s means over 1% of requests miss the 500 ms latency SLO,
+   * a burn the SLO alerts page on once it is fast (docs/alerting.md, "P99 severity").
+   */
+  latencyP99Warning: 1,
   /** 5xx share of requests that pages. Lower it for payment-like services. */
   errorRatioCritical: 0.05,
   /** 5xx share worth a ticket; above the normal noise of client aborts. */
@@ -22,18 +26,58 @@ export const DEFAULT_THRESHOLDS = {
   minRequestRate: 0.1,
   /** Share of PostgreSQL max_connections in use; beyond it new connections start failing soon. */
   dbPoolUsage: 0.8,
+  /**
+   * Queries per second of one statement kind on one table before its mean latency may alert: one
+   * slow query a minute makes a 5-minute mean, not a trend.
+   */
+  dbMinQueryRate: 0.1,
   /** Mean query latency (s) worth a look; raise for analytics-heavy apps. */
   dbQueryMeanWarning: 0.5,
   /** Mean query latency (s) that pages. */
   dbQueryMeanCritical: 2,
+  /** Share of transactions rolled back (postgres-mixin: 10%); above it something aborts work it started. */
+  dbRollbackRatio: 0.1,
+  /** Transactions per second a database needs before its rollback share may alert. */
+  dbMinTransactionRate: 1,
+  /** Deadlocks a minute, over 5 minutes, that open a ticket (postgres-mixin: 5); single deadlocks are retried. */
+  dbDeadlocksPerMinute: 5,
+  /** PostgreSQL buffer cache hit ratio below which reads go to disk too often (seed 003: 90%; the mixin says 98%). */
+  dbCacheHitRatioMin: 0.9,
+  /** Block lookups per second a server needs before its buffer cache hit ratio may alert. */
+  dbMinBlockRate: 100,
   /** Share of Redis maxmemory in use; past it evictions or OOM errors begin. */
   redisMemoryUsage: 0.9,
   /** Cache hit ratio below which the cache stops protecting the database. */
   cacheHitRatioMin: 0.7,
+  /** Lookups per second a cache (Redis keyspace or an application cache) needs before its hit ratio may alert. */
+  cacheMinLookupRate: 1,
+  /** Share of Redis maxclients in use; at the limit new connections are rejected. */
+  redisClientsUsage: 0.9,
+  /** Share of the machine's memory Redis may use when it has no maxmemory limit (redis-mixin: 90%). */
+  redisSystemMemoryUsage: 0.9,
   /** Host CPU utilisation (0..1). */
   hostCpuUsage: 0.8,
   /** Host memory utilisation (0..1). */
   hostMemoryUsage: 0.9,
+  /** Share of a network interface's packets that fail (node-mixin: 1%); a healthy link has almost none. */
+  hostNetworkErrorRatio: 0.01,
+  /** Clock offset (s) from the NTP reference, either way (node-mixin: 50 ms); traces and TLS need the hosts to agree. */
+  hostClockOffsetSeconds: 0.05,
+  /**
+   * Free share of a filesystem's space (or inodes) below which a falling trend that reaches 0
+   * within diskFillHoursWarning opens a ticket. Above it a trend has days of headroom to be fixed.
+   */
+  diskFreeFillingWarning: 0.4,
+  /** Free share below which a trend reaching 0 within diskFillHoursCritical pages. */
+  diskFreeFillingCritical: 0.2,
+  /** Hours ahead the warning prediction looks: a day lets office hours deal with it. */
+  diskFillHoursWarning: 24,
+  /** Hours ahead the paging prediction looks: enough to free space or grow the volume at night. */
+  diskFillHoursCritical: 4,
+  /** Free share of space (or inodes) that is worth a ticket whatever the trend. */
+  diskFreeWarning: 0.05,
+  /** Free share that pages: a burst of logs or a compaction fills the rest in minutes. */
+  diskFreeCritical: 0.03,
 } as const;
 
 export type ThresholdKey = keyof typeof DEFAULT_THRESHOLDS;
@@ -42,4 +86,6 @@ export type Thresholds = { readonly [K in ThresholdKey]: number };
 /** Thresholds that are shares of something and so must stay within 0..1. */
 export const RATIO_THRESHOLDS: readonly ThresholdKey[] = [
   'errorRatioCritical', 'errorRatioWarning', 'dbPoolUsage', 'redisMemoryUsage', 'cacheHitRatioMin', 'hostCpuUsage', 'hostMemoryUsage',
+  'hostNetworkErrorRatio', 'dbRollbackRatio', 'dbCacheHitRatioMin', 'redisClientsUsage', 'redisSystemMemoryUsage',
+  'diskFreeFillingWarning', 'diskFreeFillingCritical', 'diskFreeWarning', 'diskFreeCritical',
 ];

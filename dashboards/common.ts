@@ -62,6 +62,14 @@ export function upperThresholds(critical: number, warning?: number): dashboard.T
   return steps;
 }
 
+/** Higher is worse, ticket-level only: amber from `warning` (an alert that opens a ticket, never a page). */
+export function warningThreshold(warning: number): dashboard.Threshold[] {
+  return [
+    { value: null, color: COLORS.ok },
+    { value: warning, color: COLORS.warning },
+  ];
+}
+
 /** Lower is worse: red below `minimum`, green from it (hit ratios, availability, budget left). */
 export function lowerThresholds(minimum: number): dashboard.Threshold[] {
   return [

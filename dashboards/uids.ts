@@ -9,3 +9,14 @@ export const DASHBOARD_UIDS = {
   monitoringHealth: 'obs-monitoring-health',
 } as const;
 export type DashboardKey = keyof typeof DASHBOARD_UIDS;
+
+/**
+ * Template variables of each dashboard that an alert's dashboard link may set (`var-<name>`),
+ * besides the datasource. test/dashboards.test.ts checks them against the built dashboards.
+ */
+export const DASHBOARD_VARIABLES: Record<DashboardKey, readonly string[]> = {
+  apiPerformance: ['service', 'route', 'instance'],
+  databaseRedis: ['pg_instance', 'database', 'redis_instance'],
+  serviceOverview: ['service'],
+  monitoringHealth: ['job', 'instance'],
+};

@@ -43,8 +43,9 @@ export function rateUnit(spec: MetricSpec): string {
   }
 }
 
-/** Unit of `increase()` over a counter: a plain number of events per interval. */
-export function increaseUnit(spec: MetricSpec): string {
-  if (spec.type === 'gauge') throw new ObservatoryError(`dashboard unit ${spec.name}`, 'is a gauge; increase() of a gauge has no meaningful unit');
-  return spec.unit === 'bytes' ? 'bytes' : spec.unit === 'seconds' ? 's' : 'short';
-}
+/**
+ * Events per minute (`rate(x[$__rate_interval]) * 60`): for rare events (deadlocks, failed rule
+ * evaluations) a per-minute rate reads better than per second and, unlike an increase() over
+ * $__rate_interval, does not change height when the dashboard is zoomed.
+ */
+export const PER_MINUTE_UNIT = 'opm';

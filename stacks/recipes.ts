@@ -179,13 +179,20 @@ export function postgresExporterRecipe(config: StackConfig): ContainerRecipe {
   };
 }
 
+/**
+ * redis_exporter settings beyond its defaults, shared with the live stack so it scrapes what a
+ * deployment exposes: system metrics give redis_total_system_memory_bytes, which
+ * RedisSystemMemoryHigh needs when maxmemory is 0.
+ */
+export const REDIS_EXPORTER_ENV = { REDIS_EXPORTER_INCL_SYSTEM_METRICS: 'true' } as const;
+
 /** `redisPasswordSet`: whether the optional redisPassword secret is configured. */
 export function redisExporterRecipe(config: StackConfig, redisPasswordSet: boolean): ContainerRecipe {
   const port = PORTS.redisExporter;
   return {
     ...base(config, 'redisExporter'),
     args: [],
-    env: { REDIS_ADDR: `redis://${config.exporters.redis.address}`, REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${port}` },
+    env: { REDIS_ADDR: `redis://${config.exporters.redis.address}`, REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${port}`, ...REDIS_EXPORTER_ENV },
     secretEnv: redisPasswordSet ? { REDIS_PASSWORD: 'redisPassword' } : {},
     ports: [{ name: 'metrics', port }],
     liveness: { path: '/health', port },

@@ -44,11 +44,18 @@ describe('alert rules', () => {
   it('covers every signal the issue asks for', () => {
     const names = rules.map((r) => r.alert);
     for (const n of [
-      'HttpLatencyP95High', 'HttpLatencyP95Elevated', 'HttpLatencyP99High', 'HttpErrorRateHigh', 'HttpErrorRateElevated',
+      'HttpLatencyP95High', 'HttpLatencyP95Elevated', 'HttpLatencyP99Elevated', 'HttpErrorRateHigh', 'HttpErrorRateElevated',
       'PostgresConnectionsHigh', 'DatabaseQueriesSlow', 'DatabaseQueriesVerySlow', 'PostgresDeadlocks', 'PostgresDown',
       'RedisMemoryHigh', 'RedisKeyspaceHitRateLow', 'CacheHitRateLow', 'RedisEvictions', 'RedisDown',
       'HostCpuHigh', 'HostMemoryHigh', 'TargetDown', 'SloAvailabilityBurn1h', 'SloAvailabilityBurn3d', 'SloLatencyBurn6h',
       'Watchdog', 'PrometheusRuleEvaluationFailures', 'AlertmanagerNotificationsFailing', 'PrometheusConfigReloadFailed',
+      'HostDiskFillingUp', 'HostDiskFillingUpFast', 'HostDiskSpaceLow', 'HostDiskSpaceVeryLow', 'HostInodesFillingUp', 'HostInodesFillingUpFast',
+      'HostInodesLow', 'HostInodesVeryLow', 'HostFilesystemReadOnly',
+      'PostgresConnectionsExhausted', 'PostgresTooManyRollbacks', 'PostgresCacheHitRatioLow', 'PostgresExporterScrapeError',
+      'HostNetworkReceiveErrors', 'HostNetworkTransmitErrors', 'HostClockSkew', 'HostClockNotSynchronising',
+      'PrometheusNotIngestingSamples', 'PrometheusTsdbCompactionsFailing', 'PrometheusTsdbReloadsFailing', 'PrometheusStorageRetentionBySize',
+      'PrometheusNotConnectedToAlertmanager', 'PrometheusMissedRuleEvaluations',
+      'RedisSystemMemoryHigh', 'RedisClientsHigh', 'RedisRejectingConnections', 'RedisExporterScrapeError',
     ]) expect(names).toContain(n);
     expect(new Set(names).size).toBe(names.length);
   });
@@ -61,7 +68,11 @@ describe('alert rules', () => {
       expect(r.for, r.alert).toMatch(/^[0-9]+[smhd]$/);
       expect(Object.keys(r.annotations ?? {}).sort(), r.alert).toEqual(['dashboard_url', 'description', 'runbook_url', 'summary']);
       expect(r.annotations!.runbook_url).toBe(`${c.alerts.runbookBaseUrl}/${r.alert}.md`);
-      expect(Object.values(DASHBOARD_UIDS).map((uid) => `${c.grafana.rootUrl}/d/${uid}`)).toContain(r.annotations!.dashboard_url);
+      const [base, query] = r.annotations!.dashboard_url.split('?');
+      expect(Object.values(DASHBOARD_UIDS).map((uid) => `${c.grafana.rootUrl}/d/${uid}`)).toContain(base);
+      const [org, ...vars] = query.split('&');
+      expect(org, r.alert).toBe('orgId=1');
+      for (const v of vars) expect(v, r.alert).toMatch(/^var-[a-z_]+=\{\{ \$labels\.[a-z_]+ \| urlquery \}\}$/);
     }
     // Descriptions show the humanized value through Prometheus's template functions.
     expect(rules.filter((r) => !/\{\{ \$value \| humanize(Duration|Percentage)? \}\}/.test(r.annotations!.description))).toEqual([]);
@@ -102,7 +113,7 @@ describe('alert rules', () => {
   });
 
   it('rejects thresholds and SLOs an alert could never cross', () => {
-    expect(errorOf(() => renderStack(config({ alerts: { thresholds: { latencyP95Critical: 10, latencyP95Warning: 0.2, latencyP99Critical: 10 } } }))).message).toBe(
+    expect(errorOf(() => renderStack(config({ alerts: { thresholds: { latencyP95Critical: 10, latencyP95Warning: 0.2, latencyP99Warning: 10 } } }))).message).toBe(
       'stack prod: observatory:alerts.thresholds.latencyP95Critical: (10) must lie within the http_request_duration_seconds buckets [0.005, 10); a quantile cannot be compared with a bound outside them',
     );
     expect(errorOf(() => renderStack(config({ alerts: { thresholds: { dbPoolUsage: 1 } } }))).message).toBe(
@@ -262,7 +273,33 @@ describe('alertmanager.yml', () => {
     expect([critical.pagerduty_configs?.length, critical.slack_configs?.length]).toEqual([1, 1]);
     expect(am.receivers.find((r) => r.name === 'warning')!.slack_configs![0].channel).toBe('#alerts');
     expect(am.receivers.find((r) => r.name === 'info')!.email_configs![0].to).toBe('sre@example.com');
-    expect(am.inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['family', 'service'] }]);
+    expect(am.route.receiver).toBe('warning');
+    expect(am.inhibit_rules).toEqual([
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['family', 'service'] },
+      { source_matchers: ['severity="critical"', 'family=~"HttpErrorRate|SloAvailabilityBurn"'], target_matchers: ['severity="warning"', 'family=~"HttpErrorRate|SloAvailabilityBurn"'], equal: ['service'] },
+      { source_matchers: ['severity="critical"', 'family="HttpErrorRate"'], target_matchers: ['severity="critical"', 'family="SloAvailabilityBurn"'], equal: ['service'] },
+      { source_matchers: ['severity="critical"', 'family=~"HttpLatencyP95|HttpLatencyP99|SloLatencyBurn"'], target_matchers: ['severity="warning"', 'family=~"HttpLatencyP95|HttpLatencyP99|SloLatencyBurn"'], equal: ['service'] },
+      { source_matchers: ['severity="critical"', 'family=~"HttpLatencyP95|HttpLatencyP99"'], target_matchers: ['severity="critical"', 'family="SloLatencyBurn"'], equal: ['service'] },
+    ]);
+  });
+
+  it('sends what no severity route takes to a people\'s receiver: the least urgent one configured', () => {
+    const root = (receivers: Record<string, unknown>) => buildAlertmanagerConfig(ctxOf(config({ receivers }))).route.receiver;
+    expect(root({})).toBe('blackhole');
+    expect(root({ pagerduty: { enabled: true } })).toBe('critical');
+    expect(root({ email: { to: 'sre@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am' } })).toBe('info');
+    expect(root({ slack: { channel: '#ops' }, pagerduty: { enabled: true } })).toBe('warning');
+  });
+
+  it('links each alert\'s dashboard with the variables of its own target', () => {
+    const rules = alertRules(renderStack(config()));
+    const link = (name: string) => rules.find((r) => r.alert === name)!.annotations!.dashboard_url.split('?')[1];
+    expect(link('TargetDown')).toBe('orgId=1&var-job={{ $labels.job | urlquery }}&var-instance={{ $labels.instance | urlquery }}');
+    expect(link('HttpErrorRateHigh')).toBe('orgId=1&var-service={{ $labels.service | urlquery }}');
+    expect(link('PostgresDeadlocks')).toBe('orgId=1&var-pg_instance={{ $labels.instance | urlquery }}&var-database={{ $labels.datname | urlquery }}');
+    expect(link('RedisDown')).toBe('orgId=1&var-redis_instance={{ $labels.instance | urlquery }}');
+    // node-exporter is not one of the services the overview lists: no variable rather than an empty dashboard.
+    expect(link('HostDiskFillingUp')).toBe('orgId=1');
   });
 
   it('configures only the receivers the stack enables', () => {

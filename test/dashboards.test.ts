@@ -7,7 +7,7 @@ import { DASHBOARD_TITLES, RELATED } from '../dashboards/base';
 import { panelId } from '../dashboards/common';
 import { assertDashboardLint, lintDashboard, type LintDashboard, type LintPanel } from '../dashboards/lint';
 import { expandForAll, panelQueries } from '../dashboards/queries';
-import { DASHBOARD_UIDS, type DashboardKey } from '../dashboards/uids';
+import { DASHBOARD_UIDS, DASHBOARD_VARIABLES, type DashboardKey } from '../dashboards/uids';
 import type { RenderContext } from '../generators/artifact';
 import { DATASOURCE_UIDS } from '../generators/grafanaProvisioning';
 import { renderStack } from '../render/renderStack';
@@ -63,7 +63,15 @@ describe('dashboards: the panels and their queries', () => {
       expect(unit(api, `Latency ${p} by route`)).toBe('s');
     }
     expect(steps(api, 'Latency p95 by route')).toEqual([[null, 'green'], [0.2, 'orange'], [0.5, 'red']]);
-    expect(steps(api, 'Latency p99 by route')).toEqual([[null, 'green'], [1, 'red']]);
+    // HttpLatencyP99Elevated is a warning (docs/alerting.md, "P99 severity"): amber, not red.
+    expect(steps(api, 'Latency p99 by route')).toEqual([[null, 'green'], [1, 'orange']]);
+  });
+
+  it('the variables alert links set (DASHBOARD_VARIABLES) are the dashboards\' own', () => {
+    for (const key of Object.keys(DASHBOARD_UIDS) as DashboardKey[]) {
+      const names = (d[key].templating.list ?? []).map((v) => v.name).filter((n) => n !== 'datasource');
+      expect([...names].sort(), key).toEqual([...DASHBOARD_VARIABLES[key]].sort());
+    }
   });
 
   it('API Performance: request rate, throughput, error ratio and status codes', () => {
@@ -114,7 +122,11 @@ describe('dashboards: the panels and their queries', () => {
     expect(exprs(db, 'Row activity')).toEqual(
       ['returned', 'fetched', 'inserted', 'updated', 'deleted'].map((c) => `sum(rate(pg_stat_database_tup_${c}{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))`),
     );
-    expect(exprs(db, 'Deadlocks')).toEqual(['sum by (datname) (increase(pg_stat_database_deadlocks{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval]))']);
+    // Per minute, not an increase() per $__rate_interval whose height changes with the zoom; the line is the alert's threshold.
+    expect(exprs(db, 'Deadlocks')).toEqual(['sum by (datname) (rate(pg_stat_database_deadlocks{instance=~"$pg_instance",datname=~"$database"}[$__rate_interval])) * 60']);
+    expect(unit(db, 'Deadlocks')).toBe('opm');
+    expect(steps(db, 'Deadlocks')).toEqual([[null, 'green'], [5, 'orange']]);
+    expect(steps(db, 'Buffer cache hit ratio')).toEqual([[null, 'red'], [0.9, 'green']]);
     expect(exprs(db, 'Database size')).toEqual(['max by (datname) (pg_database_size_bytes{instance=~"$pg_instance",datname=~"$database"})']);
     expect(unit(db, 'Database size')).toBe('bytes');
   });
@@ -140,7 +152,8 @@ describe('dashboards: the panels and their queries', () => {
     const db = d.databaseRedis;
     expect(exprs(db, 'Command throughput')).toEqual(['sum by (instance) (rate(redis_commands_processed_total{instance=~"$redis_instance"}[$__rate_interval]))']);
     expect(exprs(db, 'Keyspace hit ratio')).toEqual(['service_instance:redis_keyspace_hits:ratio_rate5m{instance=~"$redis_instance"}']);
-    expect(exprs(db, 'Connected clients')).toEqual(['redis_connected_clients{instance=~"$redis_instance"}']);
+    expect(exprs(db, 'Connected clients')).toEqual(['redis_connected_clients{instance=~"$redis_instance"}', 'redis_config_maxclients{instance=~"$redis_instance"}']);
+    expect(steps(db, 'Keyspace hit ratio')).toEqual([[null, 'red'], [0.7, 'green']]);
     expect(exprs(db, 'Evicted and expired keys')).toEqual(
       ['evicted', 'expired'].map((k) => `sum by (instance) (rate(redis_${k}_keys_total{instance=~"$redis_instance"}[$__rate_interval]))`),
     );
@@ -148,9 +161,12 @@ describe('dashboards: the panels and their queries', () => {
 
   it('Service overview: the golden signals and the SLOs with their objectives and error budget', () => {
     const so = d.serviceOverview;
-    expect(exprs(so, 'Latency p95 and p99 by service')).toEqual(
-      ['0.95', '0.99'].map((q) => `service:http_request_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="${q}"}`),
-    );
+    // Each quantile against its own alert threshold.
+    for (const [p, q] of [['p95', '0.95'], ['p99', '0.99']]) {
+      expect(exprs(so, `Latency ${p} by service`)).toEqual([`service:http_request_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="${q}"}`]);
+    }
+    expect(steps(so, 'Latency p95 by service')).toEqual([[null, 'green'], [0.2, 'orange'], [0.5, 'red']]);
+    expect(steps(so, 'Latency p99 by service')).toEqual([[null, 'green'], [1, 'orange']]);
     expect(exprs(so, 'Traffic by service')).toEqual(['service:http_requests:rate5m{service=~"$service"}']);
     expect(exprs(so, 'Error ratio by service')).toEqual(['service:http_request_errors:ratio_rate5m{service=~"$service"}']);
     for (const title of ['Active connections by service', 'Host CPU utilisation', 'Host memory utilisation', 'Database connection pool usage']) expect(exprs(so, title)).toHaveLength(1);
@@ -170,13 +186,22 @@ describe('dashboards: the panels and their queries', () => {
     expect(steps(so, 'Availability error budget burn rate')).toEqual([[null, 'green'], [6, 'orange'], [14.4, 'red']]);
   });
 
+  it('Service overview: firing alerts of the selected services as annotations', () => {
+    const raw = d.serviceOverview as unknown as { annotations: { list: { name: string; expr?: string; datasource?: { uid: string } }[] } };
+    const firing = raw.annotations.list.find((a) => a.name === 'Firing alerts')!;
+    expect(firing.expr).toBe('ALERTS{alertstate="firing",service=~"$service"}');
+    expect(firing.datasource?.uid).toBe('${datasource}');
+    expect(selectorsOf(firing.expr!).map((s) => s.metric)).toEqual(['ALERTS']);
+  });
+
   it('Monitoring health: targets up, scrape durations, rule failures, notifications sent and failed', () => {
     const mh = d.monitoringHealth;
     expect(exprs(mh, 'Targets up')).toEqual(['sum(up{job=~"$job",instance=~"$instance"})']);
     expect(exprs(mh, 'Targets down')).toEqual(['sum(1 - up{job=~"$job",instance=~"$instance"})']);
     expect(exprs(mh, 'Scrape duration by job')).toEqual(['max by (job) (scrape_duration_seconds{job=~"$job",instance=~"$instance"})']);
     expect(steps(mh, 'Scrape duration by job')).toEqual([[null, 'green'], [10, 'red']]);
-    expect(exprs(mh, 'Rule evaluation failures')).toEqual(['sum by (rule_group) (increase(prometheus_rule_evaluation_failures_total[$__rate_interval]))']);
+    expect(exprs(mh, 'Rule evaluation failures')).toEqual(['sum by (rule_group) (rate(prometheus_rule_evaluation_failures_total[$__rate_interval])) * 60']);
+    expect(exprs(mh, 'Missed rule group iterations')).toEqual(['sum by (rule_group) (rate(prometheus_rule_group_iterations_missed_total[$__rate_interval])) * 60']);
     expect(exprs(mh, 'Alertmanager notifications sent')).toEqual(['sum by (integration) (rate(alertmanager_notifications_total[$__rate_interval]))']);
     expect(exprs(mh, 'Alertmanager notifications failed')).toEqual(['sum by (integration) (rate(alertmanager_notifications_failed_total[$__rate_interval]))']);
   });
@@ -186,7 +211,7 @@ describe('dashboards: values come from the stack config', () => {
   it('thresholds follow config.alerts.thresholds, the values the alerts use', () => {
     const d = rendered(ctxOf({ alerts: { thresholds: { latencyP95Critical: 0.75, errorRatioCritical: 0.1, redisMemoryUsage: 0.85 } } }));
     expect(steps(d.apiPerformance, 'Latency p95 by route')).toEqual([[null, 'green'], [0.2, 'orange'], [0.75, 'red']]);
-    expect(steps(d.serviceOverview, 'Latency p95 and p99 by service')).toEqual([[null, 'green'], [0.2, 'orange'], [0.75, 'red']]);
+    expect(steps(d.serviceOverview, 'Latency p95 by service')).toEqual([[null, 'green'], [0.2, 'orange'], [0.75, 'red']]);
     expect(steps(d.serviceOverview, 'Error ratio by service')).toEqual([[null, 'green'], [0.01, 'orange'], [0.1, 'red']]);
     expect(steps(d.databaseRedis, 'Memory used of maxmemory')).toEqual([[null, 'green'], [0.85, 'red']]);
   });
@@ -317,7 +342,7 @@ describe('dashboard lint', () => {
     ['a metric the catalog lacks', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_count)'), 'query-catalog', /"http_requests_count" is not in the catalog/],
     ['a label the metric lacks', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_total{pod="x"})'), 'query-catalog', /has no label "pod"/],
     ['a fixed rate window', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(rate(http_requests_total[5m]))'), 'rate-interval', /rate\(\) over \[5m\]: use \[\$__rate_interval\]/],
-    ['a selector or-ed with arithmetic', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'active_connections or (sum by(service) (active_connections) * 0)'), 'or-metric-name', /active_connections keeps its metric name/],
+    ['a selector or-ed with arithmetic', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'active_connections or (sum by (service) (active_connections) * 0)'), 'or-metric-name', /active_connections keeps its metric name/],
     ['a topk or-ed with arithmetic', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = '(sum(active_connections) * 0) or topk(3, (active_connections))'), 'or-metric-name', /topk\(3, \(active_connections\)\) keeps its metric name/],
     ['an undefined variable', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_total{service=~"$app"})'), 'variable-defined', /uses \$app/],
     ['a multi-value variable matched with =', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_total{service="$service"})'), 'variable-regex', /needs =~ or !~/],
@@ -336,7 +361,7 @@ describe('dashboard lint', () => {
     for (const expr of [
       'active_connections or active_connections offset 1h',
       'sum(active_connections) or vector(0)',
-      '(active_connections * 1) or (sum by(service) (active_connections) * 0)',
+      '(active_connections * 1) or (sum by (service) (active_connections) * 0)',
       'label_replace(active_connections, "a", "b", "c", "d") or (active_connections and on(service) up)',
     ]) {
       const d = clone(base);

@@ -6,23 +6,26 @@ import * as app from '../../catalog/application';
 import { histogram } from '../../catalog/query';
 import { recorded } from '../../catalog/recorded';
 import type { Thresholds } from '../../catalog/thresholds';
-import { timeseriesPanel, upperThresholds, type Row } from '../common';
+import { timeseriesPanel, upperThresholds, warningThreshold, type Row } from '../common';
 import { RATIO_UNIT, rateUnit, valueUnit } from '../units';
 import { SERVICE } from '../variables';
 
 const service = { service: SERVICE };
 
-export function serviceLatency(t: Thresholds) {
+/** One panel per quantile, each against its own alert threshold (p99's is a ticket, p95's also pages). */
+export function serviceLatency(t: Thresholds, quantile: '0.95' | '0.99') {
+  const p = quantile === '0.95' ? 'p95' : 'p99';
   return timeseriesPanel({
-    title: 'Latency p95 and p99 by service',
-    description: 'Request latency per service (recording service:http_request_duration_seconds:histogram_quantile_rate5m). Thresholds: the p95 alert thresholds.',
+    title: `Latency ${p} by service`,
+    description:
+      `${p} request latency per service (recording service:http_request_duration_seconds:histogram_quantile_rate5m). ` +
+      (quantile === '0.95'
+        ? 'Thresholds: alerts.thresholds.latencyP95Warning / latencyP95Critical (HttpLatencyP95Elevated / High).'
+        : 'Threshold: alerts.thresholds.latencyP99Warning (HttpLatencyP99Elevated, a ticket).'),
     unit: valueUnit(histogram(app.http_request_duration_seconds).spec),
-    targets: [
-      { expr: recorded.httpServiceQuantile.select({ ...service, quantile: '0.95' }), legend: '{{service}} p95' },
-      { expr: recorded.httpServiceQuantile.select({ ...service, quantile: '0.99' }), legend: '{{service}} p99' },
-    ],
-    thresholds: upperThresholds(t.latencyP95Critical, t.latencyP95Warning),
-    width: 8,
+    targets: [{ expr: recorded.httpServiceQuantile.select({ ...service, quantile }), legend: `{{service}} ${p}` }],
+    thresholds: quantile === '0.95' ? upperThresholds(t.latencyP95Critical, t.latencyP95Warning) : warningThreshold(t.latencyP99Warning),
+    width: 6,
   });
 }
 
@@ -33,7 +36,7 @@ export function serviceTraffic() {
     unit: rateUnit(app.http_requests_total),
     targets: [{ expr: recorded.httpServiceRate.select(service), legend: '{{service}}' }],
     min: 0,
-    width: 8,
+    width: 6,
   });
 }
 
@@ -48,10 +51,10 @@ export function serviceErrors(t: Thresholds) {
     targets: [{ expr: recorded.httpServiceErrorRatio.select(service), legend: '{{service}}' }],
     thresholds: upperThresholds(t.errorRatioCritical, t.errorRatioWarning),
     min: 0,
-    width: 8,
+    width: 6,
   });
 }
 
 export function goldenSignalsRow(t: Thresholds): Row {
-  return { title: 'Golden signals', panels: [serviceLatency(t), serviceTraffic(), serviceErrors(t)] };
+  return { title: 'Golden signals', panels: [serviceLatency(t, '0.95'), serviceLatency(t, '0.99'), serviceTraffic(), serviceErrors(t)] };
 }

@@ -8,7 +8,7 @@ import { histogram, ratioOrZero, sum } from '../../catalog/query';
 import { LATENCY_QUANTILES, recorded } from '../../catalog/recorded';
 import type { Thresholds } from '../../catalog/thresholds';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { NO_THRESHOLDS, timeseriesPanel, upperThresholds, type Row } from '../common';
+import { NO_THRESHOLDS, timeseriesPanel, upperThresholds, warningThreshold, type Row } from '../common';
 import { RATIO_UNIT, rateUnit, valueUnit } from '../units';
 import { INSTANCE, ROUTE, SERVICE } from '../variables';
 
@@ -70,13 +70,13 @@ type LatencyQuantile = (typeof LATENCY_QUANTILES)[number];
 const QUANTILE_THRESHOLDS: Record<LatencyQuantile, (t: Thresholds) => readonly dashboard.Threshold[]> = {
   0.5: () => NO_THRESHOLDS,
   0.95: (t) => upperThresholds(t.latencyP95Critical, t.latencyP95Warning),
-  0.99: (t) => upperThresholds(t.latencyP99Critical),
+  0.99: (t) => warningThreshold(t.latencyP99Warning),
 };
 
 const QUANTILE_NOTE: Record<LatencyQuantile, string> = {
   0.5: 'The typical request.',
   0.95: 'Thresholds: alerts.thresholds.latencyP95Warning / latencyP95Critical, as in the latency alerts.',
-  0.99: 'The tail users feel as "the app hangs". Threshold: alerts.thresholds.latencyP99Critical.',
+  0.99: 'The tail users feel as "the app hangs". Threshold: alerts.thresholds.latencyP99Warning (a ticket, not a page).',
 };
 
 export function latencyByRoute(t: Thresholds, quantile: LatencyQuantile) {

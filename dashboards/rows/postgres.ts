@@ -4,12 +4,12 @@
  * `.+`), so per-database panels show real databases only.
  */
 import * as pg from '../../catalog/postgres';
-import { increase, max, rate, series, sum, type Query } from '../../catalog/query';
+import { max, mul, rate, series, sum, type Query } from '../../catalog/query';
 import { recorded } from '../../catalog/recorded';
 import type { Thresholds } from '../../catalog/thresholds';
 import type { MetricSpec } from '../../catalog/types';
-import { NO_THRESHOLDS, gaugePanel, healthMapping, lowerThresholds, statPanel, timeseriesPanel, upperThresholds, type Row } from '../common';
-import { RATIO_UNIT, increaseUnit, rateUnit, valueUnit } from '../units';
+import { gaugePanel, healthMapping, lowerThresholds, statPanel, timeseriesPanel, upperThresholds, warningThreshold, type Row } from '../common';
+import { PER_MINUTE_UNIT, RATIO_UNIT, rateUnit, valueUnit } from '../units';
 import { DATABASE, PG_INSTANCE } from '../variables';
 
 const perDatabase = { instance: PG_INSTANCE, datname: DATABASE };
@@ -83,13 +83,13 @@ export function transactions() {
   });
 }
 
-export function bufferCacheHitRatio() {
+export function bufferCacheHitRatio(t: Thresholds) {
   return timeseriesPanel({
     title: 'Buffer cache hit ratio',
-    description: 'Share of block reads served from shared buffers (recording service_instance:pg_buffer_cache_hits:ratio_rate5m).',
+    description: 'Share of block reads served from shared buffers (recording service_instance:pg_buffer_cache_hits:ratio_rate5m). Threshold: alerts.thresholds.dbCacheHitRatioMin (PostgresCacheHitRatioLow).',
     unit: RATIO_UNIT,
     targets: [{ expr: recorded.pgBufferHitRatio.select({ instance: PG_INSTANCE }), legend: '{{instance}}' }],
-    thresholds: NO_THRESHOLDS,
+    thresholds: lowerThresholds(t.dbCacheHitRatioMin),
     min: 0,
     max: 1,
     width: 8,
@@ -114,12 +114,14 @@ export function rowActivity() {
   });
 }
 
-export function deadlocks() {
+export function deadlocks(t: Thresholds) {
   return timeseriesPanel({
     title: 'Deadlocks',
-    description: 'Deadlocks PostgreSQL detected (and resolved by aborting a transaction) per $__rate_interval.',
-    unit: increaseUnit(pg.pg_stat_database_deadlocks),
-    targets: [{ expr: sum(increase(series(pg.pg_stat_database_deadlocks).range('$__rate_interval', perDatabase)), ['datname']), legend: '{{datname}}' }],
+    // Per minute rather than an increase() per $__rate_interval, whose height changed with the zoom.
+    description: 'Deadlocks PostgreSQL detected (and resolved by aborting a transaction) per minute. Threshold: alerts.thresholds.dbDeadlocksPerMinute (PostgresDeadlocks).',
+    unit: PER_MINUTE_UNIT,
+    targets: [{ expr: mul(perDatabaseRate(pg.pg_stat_database_deadlocks), 60), legend: '{{datname}}' }],
+    thresholds: warningThreshold(t.dbDeadlocksPerMinute),
     min: 0,
     width: 8,
   });
@@ -138,7 +140,7 @@ export function databaseSize() {
 export function postgresRow(t: Thresholds): Row {
   return {
     title: 'PostgreSQL',
-    panels: [postgresUp(), connectionPoolUsage(t), connectionsVsMax(), connectionsByState(), transactions(), databaseSize(), bufferCacheHitRatio(), rowActivity(), deadlocks()],
+    panels: [postgresUp(), connectionPoolUsage(t), connectionsVsMax(), connectionsByState(), transactions(), databaseSize(), bufferCacheHitRatio(t), rowActivity(), deadlocks(t)],
   };
 }
 

@@ -63,9 +63,12 @@ export function memoryLimit() {
 export function connectedClients() {
   return timeseriesPanel({
     title: 'Connected clients',
-    description: 'Client connections to Redis (replicas excluded).',
+    description: 'Client connections to Redis (replicas excluded) against maxclients, past which connections are rejected. RedisClientsHigh fires at alerts.thresholds.redisClientsUsage of maxclients.',
     unit: valueUnit(redis.redis_connected_clients),
-    targets: [{ expr: series(redis.redis_connected_clients).select(instance), legend: '{{instance}}' }],
+    targets: [
+      { expr: series(redis.redis_connected_clients).select(instance), legend: '{{instance}}' },
+      { expr: series(redis.redis_config_maxclients).select(instance), legend: '{{instance}} maxclients' },
+    ],
     min: 0,
   });
 }
@@ -101,12 +104,13 @@ export function topCommands() {
   });
 }
 
-export function keyspaceHitRatio() {
+export function keyspaceHitRatio(t: Thresholds) {
   return timeseriesPanel({
     title: 'Keyspace hit ratio',
-    description: 'Share of key lookups that found the key (recording service_instance:redis_keyspace_hits:ratio_rate5m).',
+    description: 'Share of key lookups that found the key (recording service_instance:redis_keyspace_hits:ratio_rate5m). Threshold: alerts.thresholds.cacheHitRatioMin (RedisKeyspaceHitRateLow).',
     unit: RATIO_UNIT,
     targets: [{ expr: recorded.redisKeyspaceHitRatio.select(instance), legend: '{{instance}}' }],
+    thresholds: lowerThresholds(t.cacheHitRatioMin),
     min: 0,
     max: 1,
   });
@@ -137,6 +141,6 @@ export function keys() {
 export function redisServerRow(t: Thresholds): Row {
   return {
     title: 'Redis',
-    panels: [redisUp(), memoryUsage(t), memoryLimit(), connectedClients(), memoryUsedVsLimit(), commandThroughput(), topCommands(), keyspaceHitRatio(), evictedAndExpiredKeys(), keys()],
+    panels: [redisUp(), memoryUsage(t), memoryLimit(), connectedClients(), memoryUsedVsLimit(), commandThroughput(), topCommands(), keyspaceHitRatio(t), evictedAndExpiredKeys(), keys()],
   };
 }

@@ -3,11 +3,11 @@
  * recordings dashboards read and the alerts that page, so it gets its own row.
  */
 import { durationSeconds } from '../../catalog/duration';
-import { increase, max, min, series, sum } from '../../catalog/query';
+import { max, min, mul, rate, series, sum } from '../../catalog/query';
 import * as self from '../../catalog/selfMonitoring';
 import type { StackConfig } from '../../stacks/config/schema';
-import { healthMapping, lowerThresholds, statPanel, timeseriesPanel, upperThresholds, type Row } from '../common';
-import { increaseUnit, valueUnit } from '../units';
+import { healthMapping, lowerThresholds, statPanel, timeseriesPanel, upperThresholds, warningThreshold, type Row } from '../common';
+import { PER_MINUTE_UNIT, valueUnit } from '../units';
 
 export function prometheusConfigReload() {
   return statPanel({
@@ -24,10 +24,11 @@ export function prometheusConfigReload() {
 export function evaluationFailures() {
   return timeseriesPanel({
     title: 'Rule evaluation failures',
-    description: 'Failed rule evaluations per rule group and $__rate_interval. Any failure means a recording or alert is missing.',
-    unit: increaseUnit(self.prometheus_rule_evaluation_failures_total),
-    targets: [{ expr: sum(increase(series(self.prometheus_rule_evaluation_failures_total).range('$__rate_interval')), ['rule_group']), legend: '{{rule_group}}' }],
-    thresholds: upperThresholds(1),
+    description: 'Failed rule evaluations per rule group and minute. Any failure means a recording or alert is missing (PrometheusRuleEvaluationFailures).',
+    unit: PER_MINUTE_UNIT,
+    targets: [{ expr: mul(sum(rate(series(self.prometheus_rule_evaluation_failures_total).range('$__rate_interval')), ['rule_group']), 60), legend: '{{rule_group}}' }],
+    // Any failure is one too many; the line sits just above zero.
+    thresholds: upperThresholds(0.01),
     min: 0,
     width: 8,
   });
@@ -48,10 +49,10 @@ export function groupDuration(config: StackConfig) {
 export function missedIterations() {
   return timeseriesPanel({
     title: 'Missed rule group iterations',
-    description: 'Evaluations skipped because the previous one was still running, per $__rate_interval.',
-    unit: increaseUnit(self.prometheus_rule_group_iterations_missed_total),
-    targets: [{ expr: sum(increase(series(self.prometheus_rule_group_iterations_missed_total).range('$__rate_interval')), ['rule_group']), legend: '{{rule_group}}' }],
-    thresholds: upperThresholds(1),
+    description: 'Evaluations skipped per minute because the previous one was still running (PrometheusMissedRuleEvaluations).',
+    unit: PER_MINUTE_UNIT,
+    targets: [{ expr: mul(sum(rate(series(self.prometheus_rule_group_iterations_missed_total).range('$__rate_interval')), ['rule_group']), 60), legend: '{{rule_group}}' }],
+    thresholds: warningThreshold(0.01),
     min: 0,
     width: 8,
   });

@@ -1,7 +1,9 @@
 /**
- * The three exporters (the pinned builds) with their default flags (no extra collectors or query files), so the
- * live stack sees exactly the series a stock deployment exposes.
+ * The three exporters (the pinned builds) with their default flags (no extra collectors or query
+ * files) plus the settings the stack deploys them with (REDIS_EXPORTER_ENV), so the live stack
+ * sees exactly the series a deployment exposes.
  */
+import { REDIS_EXPORTER_ENV } from '../../stacks/recipes';
 import { toolPath } from '../../toolchain/paths';
 import { LOOPBACK } from '../ports';
 import type { ManagedProcess, Supervisor } from '../processes';
@@ -25,7 +27,7 @@ export function startPostgresExporter(supervisor: Supervisor, port: number, dsn:
 }
 
 export function startRedisExporter(supervisor: Supervisor, port: number, redisUrl: string): Promise<ExporterService> {
-  return startExporter(supervisor, 'redis-exporter', 'redis_exporter', port, [`--redis.addr=${redisUrl}`]);
+  return startExporter(supervisor, 'redis-exporter', 'redis_exporter', port, [`--redis.addr=${redisUrl}`], { ...REDIS_EXPORTER_ENV });
 }
 
 export function startNodeExporter(supervisor: Supervisor, port: number): Promise<ExporterService> {

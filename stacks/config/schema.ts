@@ -364,9 +364,14 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     if (thresholds[key] > 1) fail(`alerts.thresholds.${key}`, `(${thresholds[key]}) is a ratio and must be <= 1 (write 0.05 for 5%)`);
   }
   if (thresholds.latencyP95Warning >= thresholds.latencyP95Critical) fail('alerts.thresholds.latencyP95Warning', `(${thresholds.latencyP95Warning}) must be below latencyP95Critical (${thresholds.latencyP95Critical})`);
-  if (thresholds.latencyP99Critical < thresholds.latencyP95Critical) fail('alerts.thresholds.latencyP99Critical', `(${thresholds.latencyP99Critical}) must be >= latencyP95Critical (${thresholds.latencyP95Critical}); the 99th percentile is never below the 95th`);
+  if (thresholds.latencyP99Warning < thresholds.latencyP95Warning) fail('alerts.thresholds.latencyP99Warning', `(${thresholds.latencyP99Warning}) must be >= latencyP95Warning (${thresholds.latencyP95Warning}); the 99th percentile is never below the 95th`);
   if (thresholds.errorRatioWarning >= thresholds.errorRatioCritical) fail('alerts.thresholds.errorRatioWarning', `(${thresholds.errorRatioWarning}) must be below errorRatioCritical (${thresholds.errorRatioCritical})`);
   if (thresholds.dbQueryMeanWarning >= thresholds.dbQueryMeanCritical) fail('alerts.thresholds.dbQueryMeanWarning', `(${thresholds.dbQueryMeanWarning}) must be below dbQueryMeanCritical (${thresholds.dbQueryMeanCritical})`);
+  // Free-space thresholds run the other way: the paging one is the smaller share, the shorter horizon.
+  if (thresholds.diskFreeCritical >= thresholds.diskFreeWarning) fail('alerts.thresholds.diskFreeCritical', `(${thresholds.diskFreeCritical}) must be below diskFreeWarning (${thresholds.diskFreeWarning})`);
+  if (thresholds.diskFreeFillingCritical >= thresholds.diskFreeFillingWarning) fail('alerts.thresholds.diskFreeFillingCritical', `(${thresholds.diskFreeFillingCritical}) must be below diskFreeFillingWarning (${thresholds.diskFreeFillingWarning})`);
+  if (thresholds.diskFillHoursCritical >= thresholds.diskFillHoursWarning) fail('alerts.thresholds.diskFillHoursCritical', `(${thresholds.diskFillHoursCritical}) must be below diskFillHoursWarning (${thresholds.diskFillHoursWarning})`);
+  if (thresholds.diskFillHoursCritical < 2) fail('alerts.thresholds.diskFillHoursCritical', `(${thresholds.diskFillHoursCritical}) must be at least 2: the prediction must outlast the alert's 1h \`for\` and leave time to act`);
 
   const retentionTime = c.retention.time ?? envDefaults.retentionTime;
   // The SLO period defaults to 30d but never to more history than Prometheus keeps.

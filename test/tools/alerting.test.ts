@@ -144,7 +144,11 @@ describe('a stack with every override set passes the real tools too', () => {
   const raw = {
     target: 'docker',
     alerts: {
-      thresholds: { latencyP95Critical: 0.75, latencyP95Warning: 0.3, latencyP99Critical: 2, errorRatioCritical: 0.1, errorRatioWarning: 0.02, dbPoolUsage: 0.7, dbQueryMeanWarning: 0.25, dbQueryMeanCritical: 1, redisMemoryUsage: 0.85, cacheHitRatioMin: 0.5, hostCpuUsage: 0.9, hostMemoryUsage: 0.95, minRequestRate: 20 },
+      thresholds: { latencyP95Critical: 0.75, latencyP95Warning: 0.3, latencyP99Warning: 2, errorRatioCritical: 0.1, errorRatioWarning: 0.02, dbPoolUsage: 0.7, dbQueryMeanWarning: 0.25, dbQueryMeanCritical: 1, redisMemoryUsage: 0.85, cacheHitRatioMin: 0.5, hostCpuUsage: 0.9, hostMemoryUsage: 0.95, minRequestRate: 20,
+        diskFreeFillingWarning: 0.5, diskFreeFillingCritical: 0.25, diskFillHoursWarning: 48, diskFillHoursCritical: 6, diskFreeWarning: 0.1, diskFreeCritical: 0.04,
+        dbRollbackRatio: 0.2, dbMinTransactionRate: 5, dbDeadlocksPerMinute: 2, dbCacheHitRatioMin: 0.95, dbMinBlockRate: 500, dbMinQueryRate: 1,
+        cacheMinLookupRate: 50, redisClientsUsage: 0.8, redisSystemMemoryUsage: 0.75,
+        hostNetworkErrorRatio: 0.05, hostClockOffsetSeconds: 0.2 },
       severities: { HostCpuHigh: 'info', TargetDown: 'critical' },
       runbookBaseUrl: 'https://wiki.example.com/runbooks',
     },
@@ -243,11 +247,48 @@ describe('notification templates', () => {
     const text = render(NOTIFICATION_TEMPLATES.TEXT);
     expect(text.code, text.output).toBe(0);
     expect(text.output).toContain(`*critical* ${annotations.summary}`);
-    expect(text.output).toContain(`<${annotations.runbook_url}|Runbook> | <${annotations.dashboard_url}|Dashboard>`);
+    // The dashboard opens on the alert's service, an hour either side of when it started (2025-01-01T00:00:00Z).
+    const atStart = `${annotations.dashboard_url}&time=1735689600000&time.window=7200000`;
+    expect(annotations.dashboard_url).toContain('?orgId=1&var-service=api');
+    expect(text.output).toContain(`<${annotations.runbook_url}|Runbook> | <${atStart}|Dashboard>`);
     const link = render(NOTIFICATION_TEMPLATES.FIRST_DASHBOARD);
-    expect(link.output.trim()).toBe(annotations.dashboard_url);
+    expect(link.output.trim()).toBe(atStart);
     const pd = buildAlertmanagerConfig(ctxOf(c)).receivers.find((r) => r.name === 'critical')!.pagerduty_configs![0];
     for (const t of [pd.description, ...pd.links.map((l) => l.href)]) expect(render(t).code).toBe(0);
     expect(render(pd.description).output.trim()).toBe(`HttpErrorRateHigh (api): ${annotations.summary}`);
+
+    // A group of several alerts with different summaries (CommonAnnotations is empty then), and its resolution.
+    const second = { ...data.alerts[0], annotations: { ...annotations, summary: 'second summary' }, fingerprint: 'fedcba9876543210' };
+    const many = { ...data, alerts: [data.alerts[0], second], commonAnnotations: {} };
+    fs.writeFileSync(path.join(work, 'data.json'), JSON.stringify(many));
+    expect(render(pd.description).output.trim()).toBe(`HttpErrorRateHigh (api): 2 firing, first: ${annotations.summary}`);
+    const resolved = { ...data, status: 'resolved', alerts: [{ ...data.alerts[0], status: 'resolved', endsAt: '2025-01-01T01:00:00Z' }] };
+    fs.writeFileSync(path.join(work, 'data.json'), JSON.stringify(resolved));
+    const done = render(pd.description);
+    expect(done.code, done.output).toBe(0);
+    expect(done.output.trim()).toBe('HttpErrorRateHigh (api): resolved');
+  });
+});
+
+describe('routing, checked by amtool on the rendered alertmanager.yml', () => {
+  it.each(listStacks(REPO))('stack %s: every severity and an unknown one reach a receiver; the Watchdog reaches only the dead man\'s switch', (stack) => {
+    const cfg = loadStackConfigFile(REPO, stack);
+    const am = buildAlertmanagerConfig(ctxOf(cfg, { secrets: TEST_SECRETS }));
+    const work = tempDir(`amroutes-${stack}`);
+    const file = path.join(work, 'alertmanager.yml');
+    fs.writeFileSync(file, renderStack(cfg, { secrets: TEST_SECRETS }).find((a) => a.path === ALERTMANAGER_CONFIG_PATH)!.content);
+    const route = (...labels: string[]) => {
+      const r = runTool('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels]);
+      expect(r.code, r.output).toBe(0);
+      return r.output.split('\n').filter((l) => l && !l.startsWith('Warning:')).join(',');
+    };
+    const people = am.receivers.filter((r) => r.name !== 'blackhole' && r.name !== 'deadmansswitch').map((r) => r.name);
+    const expected = people.length > 0 ? 'a people\'s receiver' : 'blackhole';
+    for (const severity of ['critical', 'warning', 'info', 'page-me']) {
+      const got = route('alertname=SomeAlert', 'service=api', `severity=${severity}`);
+      if (expected === 'blackhole') expect(got).toBe('blackhole');
+      else expect(people, `severity=${severity} went to ${got}`).toContain(got);
+    }
+    expect(route('alertname=Watchdog', 'severity=none', 'service=prometheus')).toBe(cfg.receivers.deadMansSwitch?.enabled ? 'deadmansswitch' : 'blackhole');
   });
 });

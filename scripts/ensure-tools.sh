@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
+# Go's usual install directory, for shells that did not read a profile (CI runs `bash .ci/run`).
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
 command -v go >/dev/null 2>&1 || { echo "tools: error: the Go toolchain (>= 1.26) is needed to build the pinned programs" >&2; exit 1; }
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -20,6 +20,9 @@ export const scrape_samples_scraped = defineMetric({
   name: 'scrape_samples_scraped', type: 'gauge', unit: 'count', source: 'prometheus', labels: {},
   help: 'Samples the last scrape of the target returned (written by Prometheus).',
 });
+/** Series Prometheus writes for every target itself: no program's /metrics exposes them. */
+export const SCRAPE_SERIES_NAMES: ReadonlySet<string> = new Set([up.name, scrape_duration_seconds.name, scrape_samples_scraped.name]);
+
 export const prometheus_rule_evaluation_failures_total = defineMetric({
   name: 'prometheus_rule_evaluation_failures_total', type: 'counter', unit: 'count', source: 'prometheus',
   labels: { rule_group: ruleGroup },

@@ -1,3 +1,4 @@
+import { SCRAPE_SERIES_NAMES } from '../catalog/selfMonitoring';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,7 +107,7 @@ function exporterFamilies(): Map<string, { type: string; labels: Set<string> }> 
 
 describe('exporter metrics match the real exporters', () => {
   const families = exporterFamilies();
-  const synthetic = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
+  const synthetic = SCRAPE_SERIES_NAMES;
   const exporterMetrics = ALL_METRICS.filter((m) => m.source !== 'application' && !synthetic.has(m.name));
   it.each(exporterMetrics.map((m) => [m.name, m] as const))('%s exists with its type and labels', (_n, m) => {
     const family = families.get(m.name);

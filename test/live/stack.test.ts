@@ -20,6 +20,7 @@ import { startLiveStack, type LiveStack } from '../../live/stack';
 import { jaegerServices, jaegerTraces } from '../../live/services/jaeger';
 import { parseExposition } from '../../live/exposition';
 import { ALL_METRICS } from '../../catalog';
+import { SCRAPE_SERIES_NAMES } from '../../catalog/selfMonitoring';
 import { secretPlaceholder } from '../../stacks/config/secrets';
 import { requireTool } from '../tools';
 
@@ -169,8 +170,7 @@ describe('live stack', () => {
       const text = await (await fetch(url)).text();
       exposed.set(source, new Map(parseExposition(text).map((f) => [f.name, { type: f.type, labels: f.labels }])));
     }
-    // Series Prometheus makes itself for every target, not any program's /metrics.
-    const synthetic = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
+    const synthetic = SCRAPE_SERIES_NAMES;
     const problems: string[] = [];
     for (const m of ALL_METRICS.filter((x) => x.source !== 'application' && !synthetic.has(x.name))) {
       const family = exposed.get(m.source)?.get(m.name);

@@ -32,6 +32,12 @@ export interface UpstreamProgram {
    * build); the toolchain puts a placeholder page there. The HTTP API is unaffected.
    */
   readonly placeholderAssets?: readonly string[];
+  /**
+   * The Go release the module needs when it is newer than the machine's own Go (its go.mod names
+   * a later patch). The go command fetches that toolchain from the module proxy once, into the
+   * cache, for this build only (GOTOOLCHAIN).
+   */
+  readonly goToolchain?: string;
 }
 
 const PROMETHEUS_COMMON_VERSION = 'github.com/prometheus/common/version';
@@ -85,6 +91,24 @@ export const UPSTREAM = {
     moduleVersion: 'v1.76.0',
     commands: ['cmd/jaeger'],
     versionVariables: ['github.com/jaegertracing/jaeger/internal/version.latestVersion=v2.13.0'],
+  },
+  blackboxExporter: {
+    // Uptime probes (HTTP health paths, TLS certificate expiry) from inside the stack.
+    release: '0.28.0',
+    module: 'github.com/prometheus/blackbox_exporter',
+    moduleVersion: 'v0.28.0',
+    commands: ['.'],
+    versionVariables: promVersion('0.28.0'),
+  },
+  thanos: {
+    // The long-term store and deduplicating query layer for HA Prometheus pairs (docs/deploying.md
+    // says why Thanos rather than Mimir). Its go.mod names go 1.26.10, newer than the machine's.
+    release: '0.42.5',
+    module: 'github.com/thanos-io/thanos',
+    moduleVersion: 'v0.42.5',
+    commands: ['cmd/thanos'],
+    versionVariables: promVersion('0.42.5'),
+    goToolchain: 'go1.27.3',
   },
 } as const satisfies Record<string, UpstreamProgram>;
 

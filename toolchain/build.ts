@@ -25,7 +25,7 @@ function goVersion(): string {
 
 /** What a build depends on; a change to any of it rebuilds. */
 function stampOf(p: UpstreamProgram, go: string): string {
-  return `${JSON.stringify({ module: p.module, moduleVersion: p.moduleVersion, commands: p.commands, tags: p.tags ?? [], versionVariables: p.versionVariables ?? [], placeholderAssets: p.placeholderAssets ?? [], go }, null, 2)}\n`;
+  return `${JSON.stringify({ module: p.module, moduleVersion: p.moduleVersion, commands: p.commands, tags: p.tags ?? [], versionVariables: p.versionVariables ?? [], placeholderAssets: p.placeholderAssets ?? [], go: p.goToolchain ?? go }, null, 2)}\n`;
 }
 
 function isCurrent(key: UpstreamKey, stamp: string): boolean {
@@ -38,14 +38,15 @@ function isCurrent(key: UpstreamKey, stamp: string): boolean {
   return UPSTREAM[key].commands.every((c) => fs.existsSync(path.join(dir, 'bin', commandName(key, c))));
 }
 
-export function goEnv(): NodeJS.ProcessEnv {
+/** The environment of every go command; `goToolchain` is a program's own Go release (UpstreamProgram.goToolchain). */
+export function goEnv(goToolchain?: string): NodeJS.ProcessEnv {
   const cache = cacheDir();
   return {
     ...process.env,
     GOMODCACHE: path.join(cache, 'go', 'mod'),
     GOCACHE: path.join(cache, 'go', 'build'),
     GOFLAGS: '-mod=mod',
-    GOTOOLCHAIN: 'local',
+    GOTOOLCHAIN: goToolchain ?? 'local',
     CGO_ENABLED: '0',
   };
 }
@@ -79,7 +80,7 @@ function log(line: string): void {
 
 /** Where the module's source is (downloaded from the module proxy) and the replace directives of its go.mod. */
 function downloadModule(p: UpstreamProgram, label: string): { dir: string; replaces: string[] } {
-  const r = spawnSync('go', ['mod', 'download', '-json', `${p.module}@${p.moduleVersion}`], { env: goEnv(), encoding: 'utf8', cwd: cacheDir() });
+  const r = spawnSync('go', ['mod', 'download', '-json', `${p.module}@${p.moduleVersion}`], { env: goEnv(p.goToolchain), encoding: 'utf8', cwd: cacheDir() });
   if (r.status !== 0) throw new Error(`${label}: cannot download ${p.module}@${p.moduleVersion} from the Go module proxy:\n${(r.stdout + r.stderr).trim().split('\n').slice(-5).join('\n')}`);
   const info = JSON.parse(r.stdout) as { Dir: string; GoMod: string };
   const replaces: string[] = [];
@@ -137,7 +138,8 @@ async function build(key: UpstreamKey, go: string): Promise<void> {
   log(`${label}: building ${p.commands.map((c) => commandName(key, c)).join(', ')} from ${p.module}@${p.moduleVersion}`);
   const started = Date.now();
   try {
-    const env = goEnv();
+    if (p.goToolchain) log(`${label}: its go.mod needs a newer Go than ${go}; building with ${p.goToolchain} (fetched once from the module proxy)`);
+    const env = goEnv(p.goToolchain);
     const { dir: source, replaces } = downloadModule(p, label);
     const placeholders = p.placeholderAssets ?? [];
     // Always through a small wrapper module that requires the program's module at its version and

@@ -10,7 +10,7 @@
 import { ObservatoryError } from '../catalog/errors';
 import { absent, series } from '../catalog/query';
 import * as self from '../catalog/selfMonitoring';
-import { K8S_APP_LABELS, SCRAPE_ANNOTATIONS } from '../generators/topology';
+import { K8S_APP_LABELS, SCRAPE_ANNOTATIONS, nodeExporterPort } from '../generators/topology';
 import { appServices, infrastructureServices, type ScrapedService } from '../generators/prometheusConfig';
 import type { StackConfig } from '../stacks/config/schema';
 import { input, steady } from './scenarioKit';
@@ -66,16 +66,39 @@ function appRunbook(config: StackConfig, s: ScrapedService): RunbookText {
 }
 
 function jobRunbook(config: StackConfig, s: ScrapedService): RunbookText {
+  if (config.target === 'kubernetes' && s.job === 'node-exporter') return nodeExporterRunbook(config, s);
   return {
     meaning: `Prometheus has no scrape target of job ${s.job} at all, so the ${s.service} metrics and every alert built on them are gone. Unlike TargetDown (the target exists and fails), nothing is even tried.`,
-    causes: [
-      config.target === 'kubernetes' && s.job === 'node-exporter'
-        ? `The node-exporter DaemonSet has no pods (deleted, or its pods lost the \`${K8S_APP_LABELS.name}=node-exporter\` label), or Prometheus cannot list pods (RBAC).`
-        : `The ${s.job} job is missing from the running prometheus.yml (edited by hand, or a failed reload).`,
-      'Only part of the stack was deployed: prometheus.yml from another render than these rules.',
-    ],
+    causes: [`The ${s.job} job is missing from the running prometheus.yml (edited by hand, or a failed reload).`, 'Only part of the stack was deployed: prometheus.yml from another render than these rules.'],
     checks: [`Open Prometheus Status > Targets and Service discovery for job ${s.job}.`, 'Compare the deployed prometheus.yml with generated/<stack>/prometheus/prometheus.yml.'],
     fixes: ['Deploy the rendered configuration again with `pulumi up`.'],
+  };
+}
+
+/**
+ * node_exporter binds its port on the host network of every node, where one port serves one
+ * process: a second node_exporter (kube-prometheus-stack's, another Observatory stack's) leaves
+ * these pods Pending without an IP, and a pod without an IP is no target at all.
+ */
+function nodeExporterRunbook(config: StackConfig, s: ScrapedService): RunbookText {
+  const port = nodeExporterPort(config);
+  const ns = config.namespace;
+  return {
+    meaning: `Prometheus has no scrape target of job ${s.job} at all, so the host metrics (CPU, memory, disk, network) and every host alert are gone. Unlike TargetDown (the target exists and fails), nothing is even tried: no node-exporter pod is Running with an IP.`,
+    causes: [
+      `Port ${port} is taken on the nodes' host network by another node_exporter (kube-prometheus-stack, or another Observatory stack in the same cluster): the scheduler leaves every node-exporter pod Pending ("didn't have free ports for the requested pod ports"), and \`pulumi up\` waits for the DaemonSet until it times out.`,
+      `The node-exporter DaemonSet has no pods (deleted, or its pods lost the \`${K8S_APP_LABELS.name}=node-exporter\` label), or Prometheus cannot list pods (RBAC).`,
+      'Only part of the stack was deployed: prometheus.yml from another render than these rules.',
+    ],
+    checks: [
+      `\`kubectl -n ${ns} get pods -l ${K8S_APP_LABELS.name}=node-exporter -o wide\`: Pending pods? \`kubectl -n ${ns} describe pod <pod>\` names the reason in its events.`,
+      `Who else holds the port: \`kubectl get pods -A -o jsonpath='{range .items[?(@.spec.hostNetwork==true)]}{.metadata.namespace}/{.metadata.name}{" "}{.spec.containers[*].ports[*].containerPort}{"\\n"}{end}' | grep -w ${port}\`.`,
+      `Open Prometheus Status > Targets and Service discovery for job ${s.job}; the rendered job keeps only container port ${port} (generated/<stack>/prometheus/prometheus.yml).`,
+    ],
+    fixes: [
+      'Move this stack\'s node_exporter to a free port: set `observatory:exporters.node.port` (e.g. 9110) and `pulumi up`.',
+      'Or turn it off with `observatory:exporters.node.enabled: false` when the other node_exporter already covers the nodes; this Prometheus does not scrape that one, so the host alerts and dashboards of this stack then see no data.',
+    ],
   };
 }
 

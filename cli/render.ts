@@ -12,6 +12,7 @@ import { isDuration } from '../catalog/duration';
 import { ObservatoryError } from '../catalog/errors';
 import { renderStack } from '../render/renderStack';
 import { listStacks, loadStackConfigFile } from '../stacks/config/fromYaml';
+import { configWarnings, formatWarning } from '../stacks/config/warnings';
 import { compareWithDisk } from '../render/renderFiles';
 import { EXIT_CODES, parseCommand, runCli, type CommandSpec } from './run';
 import { checkOutputTarget, displayPath, orphanStackDirs, staleWorkDirs, writeStacks, type WriteFs } from '../render/stagedWrite';
@@ -38,6 +39,8 @@ export interface RenderIo {
   readonly fs?: WriteFs;
   /** The catalog to render against, loaded inside the run so its errors are reported like any input. Default: the project's. */
   readonly catalog?: () => Catalog;
+  /** Where warnings go (stacks/config/warnings.ts): valid settings that are usually wrong. Default: stderr */
+  readonly warn?: (line: string) => void;
 }
 
 export async function render(argv: string[], root = REPO_ROOT, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`), io: RenderIo = {}): Promise<number> {
@@ -60,7 +63,12 @@ export async function render(argv: string[], root = REPO_ROOT, log: (line: strin
 
   // Render everything in memory first: any bad input stops the run before a file is written.
   const catalog = (io.catalog ?? getCatalog)();
-  const rendered = stacks.map((stack) => ({ stack, artifacts: renderStack(loadStackConfigFile(root, stack), { alertForOverride: alertFor }, catalog) }));
+  const warn = io.warn ?? ((l: string) => process.stderr.write(`render: warning: ${l}\n`));
+  const rendered = stacks.map((stack) => {
+    const config = loadStackConfigFile(root, stack);
+    return { stack, config, artifacts: renderStack(config, { alertForOverride: alertFor }, catalog) };
+  });
+  for (const { config } of rendered) for (const w of configWarnings(config)) warn(formatWarning(config, w));
 
   if (values.check) {
     const problems: string[] = [];

@@ -1,10 +1,10 @@
 /**
  * prometheus.yml for a stack. Docker stacks scrape static targets (the containers' network
- * aliases); kubernetes stacks discover app pods by annotation in the stack's namespace. Every job
+ * aliases); kubernetes stacks discover app pods by annotation in the watched namespaces. Every job
  * attaches the `service` label the catalog's TARGET_LABELS promise.
  */
 import type { AppConfig, StackConfig } from '../stacks/config/schema';
-import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_LABELS, appReplicaHosts, hostOf } from './topology';
+import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_LABELS, appReplicaHosts, hostOf, nodeExporterPort, watchedNamespaces } from './topology';
 import { generatedHeader, toYaml } from './yaml';
 
 /** Where the rules directory is mounted in the Prometheus container. */
@@ -81,19 +81,22 @@ function infrastructureJobs(config: StackConfig): ScrapeConfig[] {
   return infrastructureServices(config).map(({ job, service }) => {
     if (job === 'prometheus') return staticJob(job, [`localhost:${PORTS.prometheus}`], service);
     if (job === 'node-exporter' && config.target === 'kubernetes') {
-      // One node_exporter pod per node (DaemonSet); instance becomes the node name.
+      // One node_exporter pod per node (DaemonSet, in the stack's namespace); instance becomes the
+      // node name. Only the configured port is kept: a pod of another node_exporter on the same
+      // label cannot slip in.
       return {
         job_name: job,
         kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [config.namespace] }, selectors: [{ role: 'pod', label: `${K8S_APP_LABELS.name}=node-exporter` }] }],
         relabel_configs: [
-          { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(PORTS.nodeExporter), action: 'keep' },
+          { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(nodeExporterPort(config)), action: 'keep' },
           { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'instance' },
           { target_label: 'service', replacement: service },
         ],
       };
     }
     const key = STATIC_TARGETS[job];
-    return staticJob(job, [`${hostOf(config, key)}:${PORTS[key]}`], service);
+    const port = key === 'nodeExporter' ? nodeExporterPort(config) : PORTS[key];
+    return staticJob(job, [`${hostOf(config, key)}:${port}`], service);
   });
 }
 
@@ -101,12 +104,15 @@ function label(name: string): string {
   return name.replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
-/** Kubernetes: one job for every app pod that opts in with prometheus.io/* annotations. */
+/**
+ * Kubernetes: one job for every app pod that opts in with prometheus.io/* annotations, in the
+ * stack's namespace and every watchNamespaces entry (a Role in each lets Prometheus list them).
+ */
 function kubernetesAppsJob(config: StackConfig): ScrapeConfig {
   const ann = (a: string) => `__meta_kubernetes_pod_annotation_${label(a)}`;
   return {
     job_name: KUBERNETES_APPS_JOB,
-    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [config.namespace] }, selectors: [{ role: 'pod', label: `${K8S_APP_LABELS.partOf}=${K8S_APP_LABELS.partOfValue}` }] }],
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: watchedNamespaces(config) }, selectors: [{ role: 'pod', label: `${K8S_APP_LABELS.partOf}=${K8S_APP_LABELS.partOfValue}` }] }],
     relabel_configs: [
       { source_labels: [ann(SCRAPE_ANNOTATIONS.scrape)], regex: 'true', action: 'keep' },
       { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Running', action: 'keep' },
@@ -124,7 +130,7 @@ export function buildScrapeConfigs(config: StackConfig): ScrapeConfig[] {
     for (const app of config.apps) {
       jobs.push(staticJob(dockerAppJob(app), appReplicaHosts(app).map((h) => `${h}:${app.port}`), app.name, app.metricsPath));
     }
-  } else if (config.apps.length > 0) {
+  } else if (config.apps.length > 0 || config.watchNamespaces.length > 0) {
     jobs.push(kubernetesAppsJob(config));
   }
   return jobs;

@@ -5,7 +5,7 @@
  */
 import type { AppConfig, StackConfig } from '../stacks/config/schema';
 
-/** Container ports; the images' defaults. */
+/** Container ports; the images' defaults (node_exporter's: exporters.node.port, nodeExporterPort). */
 export const PORTS = {
   prometheus: 9090,
   alertmanager: 9093,
@@ -42,6 +42,16 @@ export const SERVICE_LABELS = {
 /** Kubernetes labels the app pods carry and the scrape config selects on. */
 export const K8S_APP_LABELS = { name: 'app.kubernetes.io/name', partOf: 'app.kubernetes.io/part-of', partOfValue: 'observatory' } as const;
 export const SCRAPE_ANNOTATIONS = { scrape: 'prometheus.io/scrape', port: 'prometheus.io/port', path: 'prometheus.io/path' } as const;
+
+/** node_exporter's port: on kubernetes a port of every node's host network (exporters.node.port, default PORTS.nodeExporter). */
+export function nodeExporterPort(config: StackConfig): number {
+  return config.exporters.node.port;
+}
+
+/** The namespaces whose pods the stack watches (kubernetes): its own first, then watchNamespaces. */
+export function watchedNamespaces(config: StackConfig): string[] {
+  return [config.namespace, ...config.watchNamespaces];
+}
 
 export function hostOf(config: StackConfig, service: ServiceKey): string {
   return config.target === 'docker' ? SERVICE_NAMES[service] : `${SERVICE_NAMES[service]}.${config.namespace}.svc`;

@@ -6,15 +6,21 @@
  * Exporters run with their default flags (plus host paths for node_exporter): those are the
  * settings the catalog's metric names were checked against (test/fixtures/exporters/).
  */
-import { PORTS, SERVICE_NAMES, internalEndpoints, stackEndpoints } from '../generators/topology';
+import { PORTS, SERVICE_NAMES, internalEndpoints, nodeExporterPort, stackEndpoints } from '../generators/topology';
 import type { AppConfig, StackConfig } from './config/schema';
 import type { SecretKey } from './config/secrets';
+import { memoryBytes } from './quantity';
 import { ALERTMANAGER_CONFIG_FILE, ALERTMANAGER_DATA_DIR, PROMETHEUS_CONFIG_FILE, PROMETHEUS_DATA_DIR } from './paths';
 import { INFRA_RESOURCES, JAEGER_MAX_TRACES, type InfraService, type Resources } from './resources';
 
 export interface HttpCheck {
   readonly path: string;
   readonly port: number;
+}
+
+/** A check that only needs the process to accept connections on the port. */
+export interface TcpCheck {
+  readonly tcpPort: number;
 }
 
 export interface NamedPort {
@@ -39,7 +45,9 @@ export interface ContainerRecipe {
   /** Environment variables whose values are secrets, by the secret key that fills them. */
   readonly secretEnv: Readonly<Record<string, SecretKey>>;
   readonly ports: readonly NamedPort[];
-  readonly liveness: HttpCheck;
+  /** Must not depend on anything outside the process, or an outage of it restarts every pod. */
+  readonly liveness: HttpCheck | TcpCheck;
+  /** May check dependencies: an unready pod only leaves the Service. */
   readonly readiness: HttpCheck;
   readonly resources: Resources;
   /** Whether the image runs with a read-only root file system (kubernetes). */
@@ -68,6 +76,26 @@ function base(config: StackConfig, key: InfraService) {
   return { name: SERVICE_NAMES[key], image: config.images[key], user: IMAGE_USERS[key], resources: INFRA_RESOURCES[config.environment][key] };
 }
 
+/**
+ * Share of the memory limit the Go runtime may plan its heap for. Near the limit the garbage
+ * collector works harder instead of the kernel killing the process; the rest is for goroutine
+ * stacks, cgo and the page cache the runtime does not count.
+ */
+export const GOMEMLIMIT_SHARE = 0.9;
+
+/**
+ * GOMEMLIMIT for a Go program with this memory limit, in whole MiB. Every monitoring service is a
+ * Go program (Prometheus, Alertmanager, Grafana's server, Jaeger, the exporters); without it the
+ * heap grows to twice the live data before a collection and a busy Prometheus is OOM-killed.
+ */
+export function goMemLimit(resources: Resources, key: string): string {
+  return `${Math.floor((memoryBytes(resources.limits.memory, key) * GOMEMLIMIT_SHARE) / 2 ** 20)}MiB`;
+}
+
+function goEnv(config: StackConfig, key: InfraService): Record<string, string> {
+  return { GOMEMLIMIT: goMemLimit(INFRA_RESOURCES[config.environment][key], `stacks/resources.ts INFRA_RESOURCES.${config.environment}.${key}.limits.memory`) };
+}
+
 /** Prometheus and Alertmanager serve everything, /-/healthy and /-/ready included, on one HTTP port. */
 function prometheusProjectHttp(port: number): Pick<ContainerRecipe, 'ports' | 'liveness' | 'readiness'> {
   return { ports: [{ name: 'http', port }], liveness: { path: '/-/healthy', port }, readiness: { path: '/-/ready', port } };
@@ -89,7 +117,7 @@ export function prometheusRecipe(config: StackConfig): ContainerRecipe {
       '--enable-feature=auto-reload-config',
       '--config.auto-reload-interval=30s',
     ],
-    env: {},
+    env: goEnv(config, 'prometheus'),
     secretEnv: {},
     ...prometheusProjectHttp(port),
     readOnlyRootFilesystem: true,
@@ -108,7 +136,7 @@ export function alertmanagerRecipe(config: StackConfig): ContainerRecipe {
       // One replica: an empty cluster address turns off gossip (and its port 9094).
       '--cluster.listen-address=',
     ],
-    env: {},
+    env: goEnv(config, 'alertmanager'),
     secretEnv: {},
     ...prometheusProjectHttp(port),
     readOnlyRootFilesystem: true,
@@ -121,6 +149,7 @@ export function grafanaRecipe(config: StackConfig): ContainerRecipe {
     ...base(config, 'grafana'),
     args: [],
     env: {
+      ...goEnv(config, 'grafana'),
       GF_SECURITY_ADMIN_USER: config.grafana.adminUser,
       GF_AUTH_ANONYMOUS_ENABLED: 'false',
       GF_USERS_ALLOW_SIGN_UP: 'false',
@@ -135,7 +164,8 @@ export function grafanaRecipe(config: StackConfig): ContainerRecipe {
     // `grafana cli admin reset-admin-password` (docs/deploying.md).
     secretEnv: { GF_SECURITY_ADMIN_PASSWORD: 'grafanaAdminPassword' },
     ports: [{ name: 'http', port }],
-    liveness: { path: '/api/health', port },
+    // /healthz answers while the web server runs; /api/health also checks the database.
+    liveness: { path: '/healthz', port },
     readiness: { path: '/api/health', port },
     // Grafana writes plugins and temporary files outside its data directory.
     readOnlyRootFilesystem: false,
@@ -149,7 +179,7 @@ export function jaegerRecipe(config: StackConfig): ContainerRecipe {
     // and UI on 16686, in-memory storage), with the trace bound set per environment.
     args: [`--set=extensions::jaeger_storage::backends::some_storage::memory::max_traces=${JAEGER_MAX_TRACES[config.environment]}`],
     // Listen on every interface; other containers and pods send spans here.
-    env: { JAEGER_LISTEN_HOST: '0.0.0.0' },
+    env: { ...goEnv(config, 'jaeger'), JAEGER_LISTEN_HOST: '0.0.0.0' },
     secretEnv: {},
     ports: [
       { name: 'query', port: PORTS.jaegerQuery },
@@ -168,7 +198,7 @@ export function postgresExporterRecipe(config: StackConfig): ContainerRecipe {
   return {
     ...base(config, 'postgresExporter'),
     args: [`--web.listen-address=:${port}`],
-    env: {},
+    env: goEnv(config, 'postgresExporter'),
     secretEnv: { DATA_SOURCE_NAME: 'postgresDsn' },
     ports: [{ name: 'metrics', port }],
     // `/` is the static landing page; /metrics would query PostgreSQL, and a database outage
@@ -192,7 +222,7 @@ export function redisExporterRecipe(config: StackConfig, redisPasswordSet: boole
   return {
     ...base(config, 'redisExporter'),
     args: [],
-    env: { REDIS_ADDR: `redis://${config.exporters.redis.address}`, REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${port}`, ...REDIS_EXPORTER_ENV },
+    env: { ...goEnv(config, 'redisExporter'), REDIS_ADDR: `redis://${config.exporters.redis.address}`, REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `:${port}`, ...REDIS_EXPORTER_ENV },
     secretEnv: redisPasswordSet ? { REDIS_PASSWORD: 'redisPassword' } : {},
     ports: [{ name: 'metrics', port }],
     liveness: { path: '/health', port },
@@ -202,7 +232,7 @@ export function redisExporterRecipe(config: StackConfig, redisPasswordSet: boole
 }
 
 export function nodeExporterRecipe(config: StackConfig): ContainerRecipe {
-  const port = PORTS.nodeExporter;
+  const port = nodeExporterPort(config);
   return {
     ...base(config, 'nodeExporter'),
     args: [
@@ -211,7 +241,7 @@ export function nodeExporterRecipe(config: StackConfig): ContainerRecipe {
       `--path.rootfs=${NODE_EXPORTER_HOST_PATHS.root}`,
       `--web.listen-address=:${port}`,
     ],
-    env: {},
+    env: goEnv(config, 'nodeExporter'),
     secretEnv: {},
     ports: [{ name: 'metrics', port }],
     liveness: { path: '/', port },
@@ -237,7 +267,7 @@ export function appRecipe(config: StackConfig, app: AppConfig): ContainerRecipe 
     },
     secretEnv: {},
     ports: [{ name: 'http', port: app.port }],
-    liveness: { path: app.healthPath, port: app.port },
+    liveness: app.livenessPath !== undefined ? { path: app.livenessPath, port: app.port } : { tcpPort: app.port },
     readiness: { path: app.healthPath, port: app.port },
     resources: app.resources,
     // Apps get a writable /tmp; anything else they write is a bug in a stateless service.

@@ -218,7 +218,7 @@ describe('humanize (Go template functions)', () => {
 });
 
 describe('runbooks', () => {
-  const c = config({ alerts: { runbookBaseUrl: 'https://runbooks.example.com/prod/' } });
+  const c = config({ alerts: { runbookBaseUrl: 'https://runbooks.corp.internal/prod/' } });
   const artifacts = renderStack(c);
   const alerts = resolveAlerts(ctxOf(c));
 
@@ -226,7 +226,7 @@ describe('runbooks', () => {
     for (const a of alerts) {
       const page = artifacts.find((x) => x.path === runbookPath(a.def.name));
       expect(page, a.def.name).toBeDefined();
-      expect(a.runbookUrl).toBe(`https://runbooks.example.com/prod/${a.def.name}.md`);
+      expect(a.runbookUrl).toBe(`https://runbooks.corp.internal/prod/${a.def.name}.md`);
       for (const heading of ['## What it means', '## Likely causes', '## First checks', '## How to fix']) expect(page!.content).toContain(heading);
       expect(page!.content).toContain(a.def.expr.toString());
       expect(page!.content).toContain(`| Severity | \`${a.severity}\` |`);
@@ -243,8 +243,8 @@ describe('runbooks', () => {
     expect(page).toContain('| Severity | `critical` |');
   });
 
-  it('runbookBaseUrl defaults to the committed runbooks and must be http(s)', () => {
-    expect(config().alerts.runbookBaseUrl).toBe('https://github.com/observatory-demo/observatory/blob/main/generated/prod/runbooks');
+  it('runbookBaseUrl defaults to the committed runbooks (outside prod) and must be http(s)', () => {
+    expect(config({ alerts: { runbookBaseUrl: undefined } }, 'staging').alerts.runbookBaseUrl).toBe('https://github.com/observatory-demo/observatory/blob/main/generated/staging/runbooks');
     expect(errorOf(() => config({ alerts: { runbookBaseUrl: 'ftp://x/y' } })).message).toBe('stack prod: observatory:alerts.runbookBaseUrl: must be an http(s) URL');
   });
 });
@@ -254,7 +254,7 @@ describe('alertmanager.yml', () => {
     receivers: {
       slack: { channel: '#alerts' },
       pagerduty: { enabled: true },
-      email: { to: 'sre@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am' },
+      email: { to: 'sre@corp.internal', from: 'am@corp.internal', smarthost: 'smtp.corp.internal:587', username: 'am' },
       deadMansSwitch: { enabled: true },
     },
   });
@@ -272,7 +272,7 @@ describe('alertmanager.yml', () => {
     const critical = am.receivers.find((r) => r.name === 'critical')!;
     expect([critical.pagerduty_configs?.length, critical.slack_configs?.length]).toEqual([1, 1]);
     expect(am.receivers.find((r) => r.name === 'warning')!.slack_configs![0].channel).toBe('#alerts');
-    expect(am.receivers.find((r) => r.name === 'info')!.email_configs![0].to).toBe('sre@example.com');
+    expect(am.receivers.find((r) => r.name === 'info')!.email_configs![0].to).toBe('sre@corp.internal');
     expect(am.route.receiver).toBe('warning');
     expect(am.inhibit_rules).toEqual([
       { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['family', 'service'] },
@@ -287,7 +287,7 @@ describe('alertmanager.yml', () => {
     const root = (receivers: Record<string, unknown>) => buildAlertmanagerConfig(ctxOf(config({ receivers }))).route.receiver;
     expect(root({})).toBe('blackhole');
     expect(root({ pagerduty: { enabled: true } })).toBe('critical');
-    expect(root({ email: { to: 'sre@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am' } })).toBe('info');
+    expect(root({ email: { to: 'sre@corp.internal', from: 'am@corp.internal', smarthost: 'smtp.corp.internal:587', username: 'am' } })).toBe('info');
     expect(root({ slack: { channel: '#ops' }, pagerduty: { enabled: true } })).toBe('warning');
   });
 

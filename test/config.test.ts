@@ -12,7 +12,7 @@ describe('stack config defaults', () => {
     expect(c.environment).toBe('prod');
     expect(c.namespace).toBe('observatory');
     expect(c.scrapeInterval).toBe('15s');
-    expect(c.retention).toEqual({ time: '30d', size: '90GB' });
+    expect(c.retention).toEqual({ time: '30d', size: '80GB' });
     const a = c.apps[0];
     expect(a.replicas).toEqual({ min: 2, max: 10 });
     expect(a.cpuTarget).toBe(70);
@@ -30,7 +30,7 @@ describe('stack config defaults', () => {
   });
 
   it('takes retention defaults from the environment and lets the stack override thresholds', () => {
-    expect(config({}, 'dev').retention).toEqual({ time: '2d', size: '2GB' });
+    expect(config({}, 'dev').retention).toEqual({ time: '2d', size: '4GB' });
     expect(config({ environment: 'staging' }, 'feature-x').retention.time).toBe('7d');
     const c = config({ alerts: { thresholds: { errorRatioCritical: 0.1 } } });
     expect(c.alerts.thresholds.errorRatioCritical).toBe(0.1);

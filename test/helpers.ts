@@ -19,12 +19,20 @@ export const ALL_SECRETS: SecretPresence = {
   deadMansSwitchUrl: 'secret',
 };
 
+/**
+ * Where the test stacks' runbooks are published. A prod environment refuses the demo default
+ * (stacks/config/placeholders.ts), so baseRaw sets it unless the overrides name another.
+ */
+export const TEST_RUNBOOK_BASE_URL = 'https://runbooks.corp.internal/observatory';
+
 export function baseRaw(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const alerts = (overrides.alerts ?? {}) as Record<string, unknown>;
   return {
     target: 'kubernetes',
     apps: [{ name: 'api', image: 'registry.example.com/api:1.2.3', port: 8080 }],
     receivers: { slack: { channel: '#alerts' }, pagerduty: { enabled: true }, deadMansSwitch: { enabled: true } },
     ...overrides,
+    alerts: { runbookBaseUrl: TEST_RUNBOOK_BASE_URL, ...alerts },
   };
 }
 

@@ -255,7 +255,7 @@ describe('kubernetes builders', () => {
 
   it('recipes: Jaeger exposes OTLP gRPC, OTLP HTTP and the query UI; Prometheus probes its own health endpoints', () => {
     expect(jaegerRecipe(c).ports.map((p) => p.port)).toEqual([PORTS.jaegerQuery, PORTS.otlpGrpc, PORTS.otlpHttp, 13133]);
-    expect([prometheusRecipe(c).readiness.path, prometheusRecipe(c).liveness.path]).toEqual(['/-/ready', '/-/healthy']);
+    expect([prometheusRecipe(c).readiness, prometheusRecipe(c).liveness]).toEqual([{ path: '/-/ready', port: 9090 }, { path: '/-/healthy', port: 9090 }]);
     expect(appRecipe(c, app).env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger.observatory.svc:4318');
     expect(appRecipe(c, app).env.OTEL_EXPORTER_OTLP_PROTOCOL).toBe('http/protobuf');
   });

@@ -8,22 +8,10 @@ import { ObservatoryError } from '../../catalog/errors';
 import { SERVICE_LABELS, SERVICE_NAMES, appReplicaHosts } from '../../generators/topology';
 import { cpuMillicores, memoryBytes, memoryMiB } from '../quantity';
 import { INFRA_RESOURCES, type Resources } from '../resources';
+import { checkGrafanaAccess } from './grafanaAccess';
+import { checkPlaceholders } from './placeholders';
+import { RETENTION_SIZE_MAX_SHARE, prometheusBytes } from './retention';
 import type { StackConfig } from './schema';
-
-/** Prometheus byte sizes are base 2 (its units.Base2Bytes): 1KB = 1024 B. */
-const PROMETHEUS_BYTE_UNITS: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40 };
-
-/**
- * Share of the Prometheus volume retention.size may use: the WAL, the head block and compaction
- * need the rest. The environment defaults use 90% (prod 90GB of 100Gi).
- */
-export const RETENTION_SIZE_MAX_SHARE = 0.9;
-
-export function prometheusBytes(size: string): number {
-  const m = /^([0-9]+)(B|KB|MB|GB|TB)$/.exec(size);
-  if (!m) throw new Error(`"${size}" is not a Prometheus byte size`);
-  return Number(m[1]) * PROMETHEUS_BYTE_UNITS[m[2]];
-}
 
 export function checkStackConfig(config: StackConfig): void {
   const fail = (key: string, problem: string): never => {
@@ -32,10 +20,13 @@ export function checkStackConfig(config: StackConfig): void {
   checkAppNames(config, fail);
   config.apps.forEach((app, i) => checkRequestsWithinLimits(app.resources, `apps[${i}].resources`, fail));
   checkRetention(config, fail);
+  checkWatchNamespaces(config, fail);
+  checkGrafanaAccess(config, fail);
   if (config.target === 'docker') checkDocker(config, fail);
+  if (config.environment === 'prod') checkPlaceholders(config, fail);
 }
 
-type Fail = (key: string, problem: string) => never;
+export type Fail = (key: string, problem: string) => never;
 
 const EXPORTER_NAMES: Readonly<Record<string, string>> = { postgresExporter: 'PostgreSQL exporter', redisExporter: 'Redis exporter', nodeExporter: 'node exporter' };
 
@@ -67,9 +58,19 @@ function checkRetention(config: StackConfig, fail: Fail): void {
   if (config.target === 'kubernetes') {
     const volume = memoryBytes(config.storage.prometheus, 'storage.prometheus');
     if (prometheusBytes(size) > volume * RETENTION_SIZE_MAX_SHARE) {
-      fail('retention.size', `(${size}) must be at most ${RETENTION_SIZE_MAX_SHARE * 100}% of storage.prometheus (${config.storage.prometheus}); the WAL and compaction need the rest (Prometheus sizes are base 2: 1GB = 1Gi)`);
+      fail('retention.size', `(${size}) must be at most ${RETENTION_SIZE_MAX_SHARE * 100}% of storage.prometheus (${config.storage.prometheus}); a compaction writes its new block before deleting the old ones and needs the rest (Prometheus sizes are base 2: 1GB = 1Gi; leave retention.size unset for 80%)`);
     }
   }
+}
+
+function checkWatchNamespaces(config: StackConfig, fail: Fail): void {
+  if (config.watchNamespaces.length > 0 && config.target !== 'kubernetes') fail('watchNamespaces', 'is for kubernetes stacks; on docker Prometheus scrapes the apps of the stack config only');
+  const seen = new Set<string>([config.namespace]);
+  config.watchNamespaces.forEach((ns, i) => {
+    if (ns === config.namespace) fail(`watchNamespaces[${i}]`, `"${ns}" is the stack's own namespace, which is always watched; remove it`);
+    if (seen.has(ns)) fail(`watchNamespaces[${i}]`, `"${ns}" is listed twice`);
+    seen.add(ns);
+  });
 }
 
 function checkDocker(config: StackConfig, fail: Fail): void {

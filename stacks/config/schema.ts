@@ -4,7 +4,8 @@
  * parseStackConfig and then stacks/config/checks.ts), so the two can never accept different things.
  *
  * Every optional key documents its default. Per-environment defaults (retention, storage) come from
- * ENVIRONMENT_DEFAULTS, keyed by the stack's environment.
+ * ENVIRONMENT_DEFAULTS, keyed by the stack's environment; retention.size follows from the volume
+ * (stacks/config/retention.ts).
  */
 import { z } from 'zod';
 import { HTTP_DURATION_BUCKETS } from '../../catalog/application';
@@ -15,16 +16,20 @@ import { DEFAULT_THRESHOLDS, RATIO_THRESHOLDS, type ThresholdKey, type Threshold
 import { IMAGES, type ImageKey } from '../versions';
 import { budgetsSchema } from './budgets';
 import { imageReferenceProblem } from './imageReference';
+import { defaultRetentionSize } from './retention';
 import type { SecretKey, SecretPresence } from './secrets';
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-/** Defaults that differ by environment. Change retention with the disk that backs it. */
-export const ENVIRONMENT_DEFAULTS: Record<Environment, { retentionTime: string; retentionSize: string; prometheusStorage: string }> = {
-  dev: { retentionTime: '2d', retentionSize: '2GB', prometheusStorage: '5Gi' },
-  staging: { retentionTime: '7d', retentionSize: '18GB', prometheusStorage: '20Gi' },
-  prod: { retentionTime: '30d', retentionSize: '90GB', prometheusStorage: '100Gi' },
+/**
+ * Defaults that differ by environment. Change retention with the disk that backs it; the size
+ * bound defaults to a share of storage.prometheus (stacks/config/retention.ts).
+ */
+export const ENVIRONMENT_DEFAULTS: Record<Environment, { retentionTime: string; prometheusStorage: string }> = {
+  dev: { retentionTime: '2d', prometheusStorage: '5Gi' },
+  staging: { retentionTime: '7d', prometheusStorage: '20Gi' },
+  prod: { retentionTime: '30d', prometheusStorage: '100Gi' },
 };
 
 const DURATION_PROBLEM = 'must be a Prometheus duration such as 15s, 5m or 1h';
@@ -53,6 +58,10 @@ const SECRET_LIKE_ENV = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CRED
 const dnsLabel = z
   .string()
   .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, { message: 'must be a DNS label: lower-case letters, digits and "-", starting with a letter, at most 40 characters' });
+/** A DNS name such as grafana.corp.internal (lower case, as Kubernetes wants Ingress hosts). */
+const dnsName = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/, { message: 'must be a lower-case DNS name such as grafana.corp.internal' });
 const k8sQuantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, { message: 'must be a Kubernetes quantity such as 250m, 128Mi or 1Gi' });
 const byteSize = z.string().regex(/^[0-9]+(B|KB|MB|GB|TB)$/, { message: 'must be a Prometheus byte size such as 512MB or 10GB' });
 /** A pinned image: a tag other than `latest`, or a digest. */
@@ -79,13 +88,26 @@ const appSchema = z
     port: z.number().int().min(1).max(65535),
     /** Default: /metrics */
     metricsPath: z.string().startsWith('/').default('/metrics'),
-    /** Liveness and readiness probe path. Default: /healthz */
+    /**
+     * Readiness probe path (and the docker health check): may check what the pod needs to serve,
+     * its database included, since an unready pod only leaves the Service. Default: /healthz
+     */
     healthPath: z.string().startsWith('/').default('/healthz'),
+    /**
+     * Liveness probe path: must only say the process is alive, never check a dependency, or an
+     * outage of that dependency restarts every pod at once. Default: none, a TCP check on `port`
+     * (the process still accepts connections).
+     */
+    livenessPath: z.string().startsWith('/').optional(),
     /** HPA bounds. Defaults: min 2, max 10. Docker runs `min` replicas. */
     replicas: z.object({ min: z.number().int().min(1).max(MAX_REPLICAS).default(2), max: z.number().int().min(1).max(MAX_REPLICAS).default(10) }).strict().prefault({}),
     /** HPA CPU utilisation target in percent of requests. Default: 70 */
     cpuTarget: z.number().int().min(1).max(100).default(70),
-    /** Optional HPA memory utilisation target in percent. Default: none */
+    /**
+     * Optional HPA memory utilisation target in percent. Default: none. Most runtimes keep the
+     * memory they once used, so an app that rests above the target pins the HPA at replicas.max;
+     * render and `pulumi up` warn when it is set.
+     */
     memoryTarget: z.number().int().min(1).max(100).optional(),
     /** HPA scale-up stabilisation window (s). Default: 60 */
     scaleUpStabilizationSeconds: z.number().int().min(0).max(3600).default(60),
@@ -141,13 +163,23 @@ const rawSchema = z
     environment: z.enum(ENVIRONMENTS).optional(),
     /** Kubernetes namespace for everything (apps included). Default: observatory */
     namespace: dnsLabel.default('observatory'),
+    /**
+     * More namespaces (kubernetes) whose annotated pods the apps scrape job discovers and whose
+     * pods may send OTLP to Jaeger; the stack's own namespace is always watched. Each must exist:
+     * the stack creates a Role and RoleBinding for Prometheus in it. Default: none
+     */
+    watchNamespaces: z.array(dnsLabel).default([]),
     /** Default: 15s. Lower means finer graphs and more samples to store. */
     scrapeInterval: duration.default('15s'),
     /** Default: 15s. Alerts react no faster than this. */
     evaluationInterval: duration.default('15s'),
-    /** Defaults per environment: ENVIRONMENT_DEFAULTS. */
+    /** Defaults: time per environment (ENVIRONMENT_DEFAULTS), size 80% of storage.prometheus. */
     retention: z.object({ time: duration.optional(), size: byteSize.optional() }).strict().prefault({}),
-    /** PersistentVolumeClaim sizes (kubernetes). Defaults: prometheus per environment, grafana 1Gi, alertmanager 1Gi. */
+    /**
+     * PersistentVolumeClaim sizes (kubernetes). Defaults: prometheus per environment, grafana 1Gi,
+     * alertmanager 1Gi. storageClass: default none, so the claims use the cluster's default
+     * StorageClass; name one only when the cluster has it (`kubectl get storageclass`).
+     */
     storage: z.object({ prometheus: k8sQuantity.optional(), grafana: k8sQuantity.default('1Gi'), alertmanager: k8sQuantity.default('1Gi'), storageClass: z.string().optional() }).strict().prefault({}),
     /** Image overrides; default: stacks/versions.ts. */
     images: imageOverrides.default({}),
@@ -159,8 +191,13 @@ const rawSchema = z
         postgres: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
         /** redis_exporter. Default: enabled, address redis:6379; redisPassword secret optional. */
         redis: z.object({ enabled: z.boolean().default(true), address: hostPort.default('redis:6379') }).strict().prefault({}),
-        /** node_exporter (DaemonSet on kubernetes, a container on docker). Default: enabled */
-        node: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
+        /**
+         * node_exporter (DaemonSet on kubernetes, a container on docker). Default: enabled, port
+         * 9100. On kubernetes it listens on every node's host network, where one port serves one
+         * process: move it (e.g. 9110) or turn it off when the nodes already run a node_exporter
+         * (kube-prometheus-stack, another Observatory stack in the cluster).
+         */
+        node: z.object({ enabled: z.boolean().default(true), port: z.number().int().min(1).max(65535).default(9100) }).strict().prefault({}),
       })
       .strict()
       .prefault({}),
@@ -211,8 +248,29 @@ const rawSchema = z
       .object({
         /** Default: admin. The password is the grafanaAdminPassword secret. */
         adminUser: z.string().min(1).default('admin'),
-        /** Public URL Grafana is reached at. Default: http://localhost:3000 */
-        rootUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://grafana.example.com' }).default('http://localhost:3000'),
+        /**
+         * Public URL Grafana is reached at. Default: https://<ingress.host> with grafana.ingress
+         * (http:// without tlsSecretName), else http://localhost:3000
+         */
+        rootUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://grafana.example.com' }).optional(),
+        /** An Ingress in front of Grafana's Service (kubernetes). Default: none */
+        ingress: z
+          .object({
+            /** The host name people open. Required. */
+            host: dnsName,
+            /** IngressClass. Default: the cluster's default IngressClass */
+            className: dnsName.optional(),
+            /**
+             * kubernetes.io/tls Secret in the stack's namespace holding the certificate (made by
+             * cert-manager through `annotations`, or by you). Default: none, plain HTTP unless TLS
+             * is terminated in front of the controller.
+             */
+            tlsSecretName: dnsName.optional(),
+            /** Annotations for the controller or cert-manager. Default: none */
+            annotations: z.record(z.string(), z.string()).default({}),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -277,7 +335,9 @@ export function isTextKey(key: string): boolean {
 }
 export type AppConfig = z.output<typeof appSchema>;
 
-export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environment' | 'retention' | 'storage' | 'images' | 'alerts' | 'slo'> {
+export type GrafanaIngressConfig = NonNullable<z.output<typeof rawSchema>['grafana']['ingress']>;
+
+export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environment' | 'retention' | 'storage' | 'images' | 'alerts' | 'slo' | 'grafana'> {
   readonly stack: string;
   readonly environment: Environment;
   readonly retention: { readonly time: string; readonly size: string };
@@ -285,6 +345,7 @@ export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environme
   readonly images: Record<ImageKey, string>;
   readonly alerts: { readonly thresholds: Thresholds; readonly severities: Readonly<Record<string, 'critical' | 'warning' | 'info'>>; readonly runbookBaseUrl: string };
   readonly slo: { readonly availabilityObjective: number; readonly latencyObjective: number; readonly latencyThresholdSeconds: number; readonly period: string };
+  readonly grafana: { readonly adminUser: string; readonly rootUrl: string; readonly ingress?: GrafanaIngressConfig };
   /** Secrets this configuration needs, in a stable order. */
   readonly requiredSecrets: readonly SecretKey[];
 }
@@ -294,7 +355,16 @@ export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environme
  * observatory:alerts.runbookBaseUrl to wherever they publish theirs.
  */
 export function defaultRunbookBaseUrl(stack: string): string {
-  return `https://github.com/observatory-demo/observatory/blob/main/generated/${stack}/runbooks`;
+  return `${DEMO_REPOSITORY_URL}/blob/main/generated/${stack}/runbooks`;
+}
+
+/** This repository's demo home; a prod environment must not link it (stacks/config/placeholders.ts). */
+export const DEMO_REPOSITORY_URL = 'https://github.com/observatory-demo/observatory';
+
+/** Where people open Grafana when the stack does not say: its Ingress, else a port-forward. */
+function defaultGrafanaRootUrl(ingress: GrafanaIngressConfig | undefined): string {
+  if (ingress === undefined) return 'http://localhost:3000';
+  return `${ingress.tlsSecretName !== undefined ? 'https' : 'http'}://${ingress.host}`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -348,6 +418,7 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
       ? (stack as Environment)
       : fail('environment', `is required: stack "${stack}" is not named dev, staging or prod, so its retention, storage and resources cannot be guessed`));
   const envDefaults = ENVIRONMENT_DEFAULTS[environment];
+  const prometheusStorage = c.storage.prometheus ?? envDefaults.prometheusStorage;
 
   const names = new Set<string>();
   c.apps.forEach((app, i) => {
@@ -395,11 +466,12 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     ...c,
     stack,
     environment,
-    retention: { time: retentionTime, size: c.retention.size ?? envDefaults.retentionSize },
-    storage: { ...c.storage, prometheus: c.storage.prometheus ?? envDefaults.prometheusStorage },
+    retention: { time: retentionTime, size: c.retention.size ?? defaultRetentionSize(prometheusStorage, `stack ${stack}: observatory:storage.prometheus`) },
+    storage: { ...c.storage, prometheus: prometheusStorage },
     images: { ...IMAGES, ...stripUndefined(c.images) },
     alerts: { thresholds, severities: c.alerts.severities, runbookBaseUrl: (c.alerts.runbookBaseUrl ?? defaultRunbookBaseUrl(stack)).replace(/\/+$/, '') },
     slo,
+    grafana: { ...c.grafana, rootUrl: c.grafana.rootUrl ?? defaultGrafanaRootUrl(c.grafana.ingress) },
     requiredSecrets,
   };
   return config;

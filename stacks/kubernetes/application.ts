@@ -1,7 +1,8 @@
 /**
  * One application on kubernetes: a Deployment carrying the scrape labels and annotations the apps
  * job of generators/prometheusConfig.ts selects on, a Service, an autoscaling/v2
- * HorizontalPodAutoscaler and a PodDisruptionBudget, all sized from config.apps[i].
+ * HorizontalPodAutoscaler (CPU by default; a memory target is logged as a warning, see
+ * stacks/config/warnings.ts) and a PodDisruptionBudget, all sized from config.apps[i].
  *
  * The Deployment leaves `replicas` unset: the HPA owns it, and with server-side apply a field
  * Pulumi does not set is a field `pulumi up` never resets.
@@ -10,6 +11,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { K8S_APP_LABELS, SCRAPE_ANNOTATIONS } from '../../generators/topology';
 import type { AppConfig, StackConfig } from '../config/schema';
+import { formatWarning, memoryTargetWarning } from '../config/warnings';
 import { appRecipe } from '../recipes';
 import { buildContainer, buildServiceArgs, podSecurityContext } from './pod';
 
@@ -92,6 +94,8 @@ export class Application extends pulumi.ComponentResource {
     super('observatory:kubernetes:Application', name, {}, opts);
     const parent = { parent: this };
     const { config, app, namespace } = args;
+    const warning = memoryTargetWarning(app, config.apps.indexOf(app));
+    if (warning !== undefined) void pulumi.log.warn(formatWarning(config, warning), this);
     const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, buildDeploymentSpec(config, app, namespace), parent);
     const service = new k8s.core.v1.Service(`${name}-service`, buildAppServiceArgs(config, app, namespace), parent);
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, buildHpaSpec(app, namespace, deployment.metadata.name), parent);

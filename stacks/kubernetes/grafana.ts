@@ -2,6 +2,7 @@
  * Grafana on kubernetes: admin password from a Pulumi secret (via a Secret), anonymous access off,
  * one ConfigMap per provisioning directory (datasources, dashboards providers, ...) and one per
  * dashboard, all projected into GRAFANA_DASHBOARDS_DIR, and its database on a PersistentVolumeClaim.
+ * With grafana.ingress, an Ingress (TLS from a Secret when tlsSecretName is set) is the way in.
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -104,6 +105,36 @@ export function buildGrafanaDeployment(config: StackConfig, plan: GrafanaPlan, r
   };
 }
 
+export const GRAFANA_INGRESS = 'grafana';
+
+/**
+ * The Ingress for config.grafana.ingress: one host, every path to the Service's http port, TLS from
+ * the named Secret. Undefined without grafana.ingress.
+ */
+export function buildGrafanaIngress(config: StackConfig, namespace: pulumi.Input<string>, serviceName: pulumi.Input<string>): k8s.networking.v1.IngressArgs | undefined {
+  const ingress = config.grafana.ingress;
+  if (ingress === undefined) return undefined;
+  return {
+    metadata: {
+      name: GRAFANA_INGRESS,
+      namespace,
+      labels: serviceLabels('grafana'),
+      annotations: {
+        ...ingress.annotations,
+        // The provider would otherwise wait for the controller to publish an address, which some
+        // controllers never do (ingress-nginx without --publish-service): `pulumi up` would time
+        // out on a working Ingress. `kubectl get ingress` shows the address (docs/deploying.md).
+        'pulumi.com/skipAwait': 'true',
+      },
+    },
+    spec: {
+      ...(ingress.className !== undefined ? { ingressClassName: ingress.className } : {}),
+      ...(ingress.tlsSecretName !== undefined ? { tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }] } : {}),
+      rules: [{ host: ingress.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: serviceName, port: { name: 'http' } } } }] } }],
+    },
+  };
+}
+
 export class Grafana extends pulumi.ComponentResource {
   public readonly serviceName: pulumi.Output<string>;
 
@@ -133,6 +164,8 @@ export class Grafana extends pulumi.ComponentResource {
       parent,
     );
     const service = new k8s.core.v1.Service(`${name}-service`, buildServiceArgs(grafanaRecipe(args.config), ns, { type: args.config.serviceTypes.grafana }), parent);
+    const ingress = buildGrafanaIngress(args.config, ns, service.metadata.name);
+    if (ingress !== undefined) new k8s.networking.v1.Ingress(`${name}-ingress-route`, ingress, parent);
     // People reach Grafana (directly, through an Ingress or a LoadBalancer); only its UI port is open.
     new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, buildIngressPolicy('grafana', ns, [{ ports: [PORTS.grafana], from: ['anywhere'] }]), parent);
 

@@ -7,7 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { PORTS } from '../../generators/topology';
 import type { StackConfig } from '../config/schema';
 import { jaegerRecipe } from '../recipes';
-import { FROM_APPS, FROM_GRAFANA, buildIngressPolicy, type IngressRule } from './networkPolicy';
+import { FROM_APPS, FROM_GRAFANA, buildIngressPolicy, type IngressRule, type Peer } from './networkPolicy';
 import { buildServiceArgs, buildSingleReplicaDeployment } from './pod';
 
 export interface JaegerArgs {
@@ -22,11 +22,17 @@ export function buildJaegerDeployment(config: StackConfig, namespace: pulumi.Inp
   });
 }
 
-/** Grafana queries traces; apps send spans. The admin port only answers kubelet probes. */
-export const JAEGER_INGRESS: readonly IngressRule[] = [
-  { ports: [PORTS.jaegerQuery], from: [FROM_GRAFANA] },
-  { ports: [PORTS.otlpGrpc, PORTS.otlpHttp], from: [FROM_APPS] },
-];
+/**
+ * Grafana queries traces; the stack's apps and every pod of the watched namespaces send spans. The
+ * admin port only answers kubelet probes.
+ */
+export function jaegerIngressRules(config: StackConfig): IngressRule[] {
+  const senders: Peer[] = [FROM_APPS, ...(config.watchNamespaces.length > 0 ? [{ namespaces: config.watchNamespaces }] : [])];
+  return [
+    { ports: [PORTS.jaegerQuery], from: [FROM_GRAFANA] },
+    { ports: [PORTS.otlpGrpc, PORTS.otlpHttp], from: senders },
+  ];
+}
 
 export class Jaeger extends pulumi.ComponentResource {
   public readonly serviceName: pulumi.Output<string>;
@@ -41,7 +47,7 @@ export class Jaeger extends pulumi.ComponentResource {
       buildServiceArgs(recipe, args.namespace, { ports: recipe.ports.filter((p) => p.name !== 'admin') }),
       parent,
     );
-    new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, buildIngressPolicy('jaeger', args.namespace, JAEGER_INGRESS), parent);
+    new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, buildIngressPolicy('jaeger', args.namespace, jaegerIngressRules(args.config)), parent);
     this.serviceName = service.metadata.name;
     this.registerOutputs({ serviceName: this.serviceName });
   }

@@ -8,8 +8,18 @@ import type * as pulumi from '@pulumi/pulumi';
 import { K8S_APP_LABELS, SERVICE_NAMES } from '../../generators/topology';
 import { NAME_LABEL, selectorOf, serviceLabels } from './pod';
 
-/** Who may connect: any source, or pods in the namespace matching labels. */
-export type Peer = 'anywhere' | { readonly podLabels: Readonly<Record<string, string>> };
+/** Who may connect: any source, pods in the namespace matching labels, or any pod of other namespaces. */
+export type Peer = 'anywhere' | { readonly podLabels: Readonly<Record<string, string>> } | { readonly namespaces: readonly string[] };
+
+/** The label the API server sets on every namespace (since Kubernetes 1.22). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+type PolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+function policyPeer(p: Exclude<Peer, 'anywhere'>): PolicyPeer {
+  if ('namespaces' in p) return { namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...p.namespaces] }] } };
+  return { podSelector: { matchLabels: { ...p.podLabels } } };
+}
 
 export interface IngressRule {
   readonly ports: readonly number[];
@@ -30,9 +40,7 @@ export function buildIngressPolicy(service: string, namespace: pulumi.Input<stri
       policyTypes: ['Ingress'],
       ingress: rules.map((r) => ({
         ports: r.ports.map((port) => ({ port, protocol: 'TCP' })),
-        ...(r.from.includes('anywhere')
-          ? {}
-          : { from: r.from.map((p) => ({ podSelector: { matchLabels: { ...(p as { podLabels: Record<string, string> }).podLabels } } })) }),
+        ...(r.from.includes('anywhere') ? {} : { from: r.from.filter((p): p is Exclude<Peer, 'anywhere'> => p !== 'anywhere').map(policyPeer) }),
       })),
     },
   };

@@ -5,7 +5,7 @@
  */
 import type * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import type { ContainerRecipe, HttpCheck, NamedPort } from '../recipes';
+import type { ContainerRecipe, HttpCheck, NamedPort, TcpCheck } from '../recipes';
 
 type Container = k8s.types.input.core.v1.Container;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -44,12 +44,16 @@ export function podSecurityContext(recipe: ContainerRecipe, fsGroup?: number): k
   };
 }
 
-/** Readiness: quick to react. Liveness: slow to kill (a slow start is not a dead process). */
+/**
+ * Readiness: quick to react, and may check dependencies (an unready pod only leaves the Service).
+ * Liveness: slow to kill (a slow start is not a dead process) and on its own check, so an outage of
+ * a dependency never restarts every pod at once.
+ */
 export function probes(recipe: ContainerRecipe): { readinessProbe: Probe; livenessProbe: Probe } {
-  const get = (c: HttpCheck) => ({ path: c.path, port: c.port });
+  const check = (c: HttpCheck | TcpCheck): Probe => ('tcpPort' in c ? { tcpSocket: { port: c.tcpPort } } : { httpGet: { path: c.path, port: c.port } });
   return {
-    readinessProbe: { httpGet: get(recipe.readiness), initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-    livenessProbe: { httpGet: get(recipe.liveness), initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+    readinessProbe: { ...check(recipe.readiness), initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+    livenessProbe: { ...check(recipe.liveness), initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
   };
 }
 

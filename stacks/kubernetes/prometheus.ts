@@ -1,7 +1,8 @@
 /**
  * Prometheus on kubernetes: the rendered prometheus.yml and rule files in ConfigMaps, the TSDB on a
  * PersistentVolumeClaim, retention from config, and a ServiceAccount allowed to list and watch
- * pods in the stack's namespace (the `role: pod` discovery of generators/prometheusConfig.ts).
+ * pods in every watched namespace (the `role: pod` discovery of generators/prometheusConfig.ts):
+ * one Role and RoleBinding per namespace, never a ClusterRole.
  *
  * ConfigMaps are auto-named: the provider replaces them (new name) when their data changes, which
  * changes the pod template and rolls Prometheus onto the new configuration.
@@ -9,7 +10,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Artifact } from '../../generators/artifact';
-import { PORTS } from '../../generators/topology';
+import { PORTS, watchedNamespaces } from '../../generators/topology';
 import { filesUnder } from '../artifacts';
 import type { StackConfig } from '../config/schema';
 import { PROMETHEUS_CONFIG_DIR, PROMETHEUS_DATA_DIR, PROMETHEUS_RULES_DIR } from '../paths';
@@ -52,12 +53,26 @@ export function buildPrometheusRole(namespace: pulumi.Input<string>): k8s.rbac.v
   };
 }
 
-export function buildPrometheusRoleBinding(namespace: pulumi.Input<string>, roleName: pulumi.Input<string>, serviceAccountName: pulumi.Input<string>): k8s.rbac.v1.RoleBindingArgs {
+/** Binds the Role in `namespace` to the ServiceAccount, which lives in the stack's namespace. */
+export function buildPrometheusRoleBinding(
+  namespace: pulumi.Input<string>,
+  roleName: pulumi.Input<string>,
+  serviceAccountName: pulumi.Input<string>,
+  serviceAccountNamespace: pulumi.Input<string> = namespace,
+): k8s.rbac.v1.RoleBindingArgs {
   return {
     metadata: { name: 'prometheus-discovery', namespace, labels: serviceLabels('prometheus') },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
-    subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace }],
+    subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace: serviceAccountNamespace }],
   };
+}
+
+/**
+ * Resource-name suffix of the discovery Role and RoleBinding per watched namespace: none for the
+ * stack's own (the names it always had), `-<namespace>` for each watchNamespaces entry.
+ */
+export function discoverySuffixes(config: StackConfig): { namespace: string; suffix: string }[] {
+  return watchedNamespaces(config).map((namespace, i) => ({ namespace, suffix: i === 0 ? '' : `-${namespace}` }));
 }
 
 export interface PrometheusRefs {
@@ -121,8 +136,12 @@ export class Prometheus extends pulumi.ComponentResource {
     const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { namespace: ns, labels }, data: plan.config.data }, parent);
     const rules = plan.rules ? new k8s.core.v1.ConfigMap(`${name}-rules`, { metadata: { namespace: ns, labels }, data: plan.rules.data }, parent) : undefined;
     const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { name: PROMETHEUS_SERVICE_ACCOUNT, namespace: ns, labels } }, parent);
-    const role = new k8s.rbac.v1.Role(`${name}-discovery-role`, buildPrometheusRole(ns), parent);
-    const binding = new k8s.rbac.v1.RoleBinding(`${name}-discovery-binding`, buildPrometheusRoleBinding(ns, role.metadata.name, sa.metadata.name), parent);
+    const bindings = discoverySuffixes(args.config).map(({ namespace, suffix }) => {
+      // The stack's namespace through its output (wait for it); the others exist already.
+      const where = suffix === '' ? ns : namespace;
+      const role = new k8s.rbac.v1.Role(`${name}-discovery-role${suffix}`, buildPrometheusRole(where), parent);
+      return new k8s.rbac.v1.RoleBinding(`${name}-discovery-binding${suffix}`, buildPrometheusRoleBinding(where, role.metadata.name, sa.metadata.name, ns), parent);
+    });
     const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, buildPvcArgs(PROMETHEUS_PVC, ns, args.config.storage.prometheus, args.config.storage.storageClass, labels), parent);
     new k8s.apps.v1.Deployment(
       `${name}-deployment`,
@@ -134,7 +153,7 @@ export class Prometheus extends pulumi.ComponentResource {
         pvcName: pvc.metadata.name,
       }),
       // Discovery must be allowed before Prometheus starts listing pods.
-      { parent: this, dependsOn: [binding] },
+      { parent: this, dependsOn: bindings },
     );
     const service = new k8s.core.v1.Service(`${name}-service`, buildServiceArgs(prometheusRecipe(args.config), ns), parent);
     new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, buildIngressPolicy('prometheus', ns, [{ ports: [PORTS.prometheus], from: [FROM_GRAFANA] }]), parent);

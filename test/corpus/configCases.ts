@@ -22,10 +22,17 @@ export function dockerBase(): ConfigMapping {
   };
 }
 
-/** A valid kubernetes stack with the secrets it needs. */
+/** A valid kubernetes stack with the secrets it needs; prod, so its runbooks are not the demo's. */
 export function kubernetesBase(): ConfigMapping {
-  return { ...dockerBase(), 'observatory:target': 'kubernetes', 'observatory:environment': 'prod' };
+  return { ...dockerBase(), 'observatory:target': 'kubernetes', 'observatory:environment': 'prod', 'observatory:alerts': { runbookBaseUrl: 'https://runbooks.corp.internal/observatory' } };
 }
+
+/** kubernetesBase() for staging, where documentation hosts are allowed. */
+function stagingBase(): ConfigMapping {
+  return { ...kubernetesBase(), 'observatory:environment': 'staging' };
+}
+
+const EMAIL = { to: 'sre@corp.internal', from: 'am@corp.internal', smarthost: 'smtp.corp.internal:587', username: 'am@corp.internal' };
 
 export interface ConfigCase {
   readonly name: string;
@@ -58,7 +65,25 @@ export const CONFIG_CASES: readonly ConfigCase[] = [
   { name: 'image with an upper-case repository', config: withApp({ image: 'ghcr.io/Observatory/shop-api:1.4.2' }), message: "stack dev: observatory:apps[0].image: is not a valid image reference: \"ghcr.io/Observatory/shop-api:1.4.2\": repository names must be lower case (\"Observatory\")" },
   { name: 'image registry port above 65535', config: withApp({ image: 'registry.example.com:99999/shop-api:1.4.2' }), message: "stack dev: observatory:apps[0].image: is not a valid image reference: \"registry.example.com:99999/shop-api:1.4.2\": registry port 99999 is above 65535" },
   { name: 'image override with latest', config: set('images', { grafana: 'grafana/grafana:latest' }), message: "stack dev: observatory:images.grafana: must not use the \"latest\" tag; pin a version" },
-  { name: 'retention.size above the Prometheus volume', stack: 'prod', config: set('retention', { size: '200GB' }, kubernetesBase()), message: "stack prod: observatory:retention.size: (200GB) must be at most 90% of storage.prometheus (100Gi); the WAL and compaction need the rest (Prometheus sizes are base 2: 1GB = 1Gi)" },
+  { name: 'retention.size above the Prometheus volume', stack: 'prod', config: set('retention', { size: '200GB' }, kubernetesBase()), message: "stack prod: observatory:retention.size: (200GB) must be at most 85% of storage.prometheus (100Gi); a compaction writes its new block before deleting the old ones and needs the rest (Prometheus sizes are base 2: 1GB = 1Gi; leave retention.size unset for 80%)" },
+  { name: 'retention.size at 90% of the volume (the old default)', stack: 'prod', config: set('retention', { size: '90GB' }, kubernetesBase()), message: "stack prod: observatory:retention.size: (90GB) must be at most 85% of storage.prometheus (100Gi); a compaction writes its new block before deleting the old ones and needs the rest (Prometheus sizes are base 2: 1GB = 1Gi; leave retention.size unset for 80%)" },
+  { name: 'LoadBalancer for Grafana with an https rootUrl', stack: 'prod', config: { ...set('serviceTypes', { grafana: 'LoadBalancer' }, kubernetesBase()), 'observatory:grafana': { rootUrl: 'https://grafana.corp.internal' } }, message: "stack prod: observatory:serviceTypes.grafana: (LoadBalancer) serves Grafana over plain HTTP on port 3000, but grafana.rootUrl (https://grafana.corp.internal) is https: Grafana then sets a Secure login cookie that browsers never send over HTTP, so nobody can log in; keep ClusterIP and set grafana.ingress (host, tlsSecretName) for TLS, or set grafana.rootUrl to the http:// address" },
+  { name: 'Grafana rootUrl on another host than its Ingress', stack: 'prod', config: set('grafana', { rootUrl: 'https://dashboards.corp.internal', ingress: { host: 'grafana.corp.internal', tlsSecretName: 'grafana-tls' } }, kubernetesBase()), message: "stack prod: observatory:grafana.rootUrl: (https://dashboards.corp.internal) must be on grafana.ingress.host (grafana.corp.internal): Grafana builds its links and redirects from it; leave rootUrl unset to derive it" },
+  { name: 'Grafana http rootUrl behind a TLS Ingress', stack: 'prod', config: set('grafana', { rootUrl: 'http://grafana.corp.internal', ingress: { host: 'grafana.corp.internal', tlsSecretName: 'grafana-tls' } }, kubernetesBase()), message: "stack prod: observatory:grafana.rootUrl: (http://grafana.corp.internal) is http:// but grafana.ingress.tlsSecretName makes the Ingress serve https://grafana.corp.internal; write https:// (or leave rootUrl unset)" },
+  { name: 'Grafana Ingress on docker', config: set('grafana', { ingress: { host: 'grafana.corp.internal' } }), message: "stack dev: observatory:grafana.ingress: is for kubernetes stacks; on docker Grafana is published on docker.bindAddress, port docker.ports.grafana (3000)" },
+  { name: 'Grafana Ingress host not a DNS name', stack: 'prod', config: set('grafana', { ingress: { host: 'https://grafana.corp.internal' } }, kubernetesBase()), message: "stack prod: observatory:grafana.ingress.host: must be a lower-case DNS name such as grafana.corp.internal" },
+  { name: 'watchNamespaces on docker', config: set('watchNamespaces', ['shop']), message: "stack dev: observatory:watchNamespaces: is for kubernetes stacks; on docker Prometheus scrapes the apps of the stack config only" },
+  { name: 'watchNamespaces naming the stack namespace', stack: 'prod', config: set('watchNamespaces', ['shop', 'observatory'], kubernetesBase()), message: "stack prod: observatory:watchNamespaces[1]: \"observatory\" is the stack's own namespace, which is always watched; remove it" },
+  { name: 'watchNamespaces listing one twice', stack: 'prod', config: set('watchNamespaces', ['shop', 'shop'], kubernetesBase()), message: "stack prod: observatory:watchNamespaces[1]: \"shop\" is listed twice" },
+  { name: 'node exporter port above 65535', stack: 'prod', config: set('exporters', { node: { port: 91000 } }, kubernetesBase()), message: "stack prod: observatory:exporters.node.port: must be <= 65535 (got 91000)" },
+  // --- documentation placeholders in a prod environment
+  { name: 'prod: the demo runbook base URL (the default)', stack: 'prod', config: without('alerts', kubernetesBase()), message: "stack prod: observatory:alerts.runbookBaseUrl: (https://github.com/observatory-demo/observatory/blob/main/generated/prod/runbooks) is the demo repository's runbooks, the default when the key is not set; a prod environment must link where you publish generated/prod/runbooks: set observatory:alerts.runbookBaseUrl" },
+  { name: 'prod: runbooks on an example host', stack: 'prod', config: set('alerts', { runbookBaseUrl: 'https://runbooks.example.org/prod' }, kubernetesBase()), message: "stack prod: observatory:alerts.runbookBaseUrl: (https://runbooks.example.org/prod) is on example.org, a documentation placeholder that reaches nobody; a prod environment must name real hosts: set it to where you publish generated/prod/runbooks" },
+  { name: 'prod: Grafana at grafana.example.com', stack: 'prod', config: set('grafana', { rootUrl: 'https://grafana.example.com' }, kubernetesBase()), message: "stack prod: observatory:grafana.rootUrl: (https://grafana.example.com) is on example.com, a documentation placeholder that reaches nobody; a prod environment must name real hosts: set it to the URL people open Grafana at" },
+  { name: 'prod: a Grafana Ingress on an example host', stack: 'prod', config: set('grafana', { ingress: { host: 'grafana.example.net', tlsSecretName: 'grafana-tls' } }, kubernetesBase()), message: "stack prod: observatory:grafana.ingress.host: (grafana.example.net) is on example.net, a documentation placeholder that reaches nobody; a prod environment must name real hosts: set it to the host name people open Grafana at" },
+  { name: 'prod: the SMTP relay smtp.example.com', stack: 'prod', config: set('receivers', { email: { ...EMAIL, smarthost: 'smtp.example.com:587' } }, kubernetesBase()), message: "stack prod: observatory:receivers.email.smarthost: (smtp.example.com:587) is on example.com, a documentation placeholder that reaches nobody; a prod environment must name real hosts: set it to your SMTP relay (host:port)" },
+  { name: 'prod: an e-mail recipient at example.com', stack: 'prod', config: set('receivers', { email: { ...EMAIL, to: 'sre@example.com' } }, kubernetesBase()), message: "stack prod: observatory:receivers.email.to: (sre@example.com) is on example.com, a documentation placeholder that reaches nobody; a prod environment must name real hosts: set it to the mailbox info alerts go to" },
+  { name: 'prod: Redis on an example host', stack: 'prod', config: set('exporters', { redis: { address: 'cache.example.com:6379' } }, kubernetesBase()), message: "stack prod: observatory:exporters.redis.address: (cache.example.com:6379) is on example.com, a documentation placeholder that reaches nobody; a prod environment must name real hosts: set it to the host:port of your Redis" },
   { name: 'retention.time of 0s', config: set('retention', { time: '0s' }), message: "stack dev: observatory:retention.time: (0s) must be longer than zero; Prometheus would keep no data" },
   { name: 'latencyP99Warning below latencyP95Warning', config: set('alerts', { thresholds: { latencyP99Warning: 0.1 } }), message: "stack dev: observatory:alerts.thresholds.latencyP99Warning: (0.1) must be >= latencyP95Warning (0.2); the 99th percentile is never below the 95th" },
   { name: 'redis address port above 65535', config: set('exporters', { redis: { address: 'redis:70000' } }), message: "stack dev: observatory:exporters.redis.address: port 70000 must be between 1 and 65535" },
@@ -121,4 +146,8 @@ export const ACCEPTED_CASES: readonly { readonly name: string; readonly stack?: 
   { name: 'namespace "123" is a string, not a number', stack: 'prod', config: set('namespace', 'a123', kubernetesBase()) },
   { name: 'provider settings in their own namespace', config: { ...dockerBase(), 'docker:host': 'unix:///var/run/docker.sock' } },
   { name: 'minAvailable defaults below a single replica', stack: 'prod', config: withApp({ replicas: { min: 1, max: 3 } }, kubernetesBase()) },
+  { name: 'staging may keep documentation hosts and the demo runbooks', stack: 'staging', config: { ...without('alerts', stagingBase()), 'observatory:grafana': { rootUrl: 'https://grafana.staging.example.com' }, 'observatory:receivers': { email: { ...EMAIL, smarthost: 'smtp.example.com:587' } } } },
+  { name: 'LoadBalancer for Grafana with an http rootUrl', stack: 'prod', config: { ...set('serviceTypes', { grafana: 'LoadBalancer' }, kubernetesBase()), 'observatory:grafana': { rootUrl: 'http://grafana.corp.internal:3000' } } },
+  { name: 'a TLS Ingress with the rootUrl it implies', stack: 'prod', config: set('grafana', { rootUrl: 'https://grafana.corp.internal/', ingress: { host: 'grafana.corp.internal', className: 'nginx', tlsSecretName: 'grafana-tls' } }, kubernetesBase()) },
+  { name: 'watched namespaces and a moved node exporter', stack: 'prod', config: { ...set('watchNamespaces', ['shop', 'payments'], kubernetesBase()), 'observatory:exporters': { node: { port: 9110 } } } },
 ];

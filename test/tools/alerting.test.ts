@@ -150,13 +150,13 @@ describe('a stack with every override set passes the real tools too', () => {
         cacheMinLookupRate: 50, redisClientsUsage: 0.8, redisSystemMemoryUsage: 0.75,
         hostNetworkErrorRatio: 0.05, hostClockOffsetSeconds: 0.2 },
       severities: { HostCpuHigh: 'info', TargetDown: 'critical' },
-      runbookBaseUrl: 'https://wiki.example.com/runbooks',
+      runbookBaseUrl: 'https://wiki.corp.internal/runbooks',
     },
     slo: { availabilityObjective: 0.999, latencyObjective: 0.95, latencyThresholdSeconds: 0.3 },
     receivers: {
       slack: { channel: '#ops' },
       pagerduty: { enabled: true },
-      email: { to: 'sre@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am' },
+      email: { to: 'sre@corp.internal', from: 'am@corp.internal', smarthost: 'smtp.corp.internal:587', username: 'am' },
       deadMansSwitch: { enabled: true },
     },
   };

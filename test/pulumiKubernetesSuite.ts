@@ -12,6 +12,9 @@ import { renderStack } from '../render/renderStack';
 import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_NAMES, internalEndpoints } from '../generators/topology';
 import { routeOf } from '../stacks/artifacts';
 import { GRAFANA_DASHBOARDS_DIR } from '../stacks/paths';
+import { discoverySuffixes } from '../stacks/kubernetes/prometheus';
+import { STACK_COMPONENT_NAME } from '../stacks/program';
+import { documentedImports } from './deployingDoc';
 import { splitConfig } from '../stacks/config/fromYaml';
 import { parseStackConfig, type StackConfig } from '../stacks/config/schema';
 import type { SecretKey } from '../stacks/config/secrets';
@@ -33,6 +36,8 @@ import {
   type RoleBinding,
   type Secret,
   type Service,
+  type Ingress,
+  type Pvc,
 } from './pulumiViews';
 
 /** The secrets a stack file's config requires, plus any optional ones named. */
@@ -68,8 +73,10 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
         [K8S.configMap, `${n}-prometheus-config`],
         [K8S.configMap, `${n}-prometheus-rules`],
         [K8S.serviceAccount, `${n}-prometheus-sa`],
-        [K8S.role, `${n}-prometheus-discovery-role`],
-        [K8S.roleBinding, `${n}-prometheus-discovery-binding`],
+        ...discoverySuffixes(config).flatMap(({ suffix }): [string, string][] => [
+          [K8S.role, `${n}-prometheus-discovery-role${suffix}`],
+          [K8S.roleBinding, `${n}-prometheus-discovery-binding${suffix}`],
+        ]),
         [K8S.pvc, `${n}-prometheus-data`],
         [K8S.deployment, `${n}-prometheus-deployment`],
         [K8S.service, `${n}-prometheus-service`],
@@ -87,6 +94,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
         [K8S.pvc, `${n}-grafana-data`],
         [K8S.deployment, `${n}-grafana-deployment`],
         [K8S.service, `${n}-grafana-service`],
+        ...(config.grafana.ingress !== undefined ? [[K8S.ingress, `${n}-grafana-ingress-route`] as [string, string]] : []),
         [K8S.networkPolicy, `${n}-grafana-ingress`],
         ['observatory:kubernetes:Jaeger', `${n}-jaeger`],
         [K8S.deployment, `${n}-jaeger-deployment`],
@@ -148,6 +156,63 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       for (const r of registered.filter((x) => x.type.startsWith('kubernetes:') && x.type !== K8S.namespace)) {
         expect(inputsOf<{ metadata: { namespace?: string } }>(r).metadata.namespace, r.name).toBe(config.namespace);
       }
+    });
+
+    it('claims name the StorageClass the stack names and none otherwise (the cluster default)', () => {
+      const pvcs = byType(registered, K8S.pvc).map((r) => inputsOf<Pvc>(r));
+      expect(pvcs.map((p) => p.metadata.name).sort()).toEqual(['alertmanager-data', 'grafana-data', 'prometheus-data']);
+      for (const p of pvcs) expect(p.spec.storageClassName, p.metadata.name).toBe(config.storage.storageClass);
+    });
+
+    it('docs/deploying.md imports the Namespace with the type, name and parent the program registers', () => {
+      const urns = registeredUrns();
+      const projectName = (yaml.load(fs.readFileSync(path.join(REPO, 'Pulumi.yaml'), 'utf8')) as { name: string }).name;
+      const top = urns.find((u) => u.endsWith(`::${STACK_COMPONENT_NAME}`) && !u.includes('$'))!;
+      const ns = byType(registered, K8S.namespace)[0];
+      const { file, byUrn } = documentedImports(stack);
+      // The import file: the empty component, then the Namespace under it.
+      const [component, namespace] = file.resources;
+      expect(`urn:pulumi:${stack}::${projectName}::${component.type}::${component.name}`).toBe(top);
+      expect(component.component).toBe(true);
+      expect([namespace.type, namespace.name, namespace.parent, namespace.id]).toEqual([K8S.namespace, ns.name, component.name, '$NS']);
+      expect(urns).toContain(`urn:pulumi:${stack}::${projectName}::${component.type}$${namespace.type}::${namespace.name}`);
+      // The one-line form: the same type and name, the parent by the component's URN.
+      expect([byUrn.type, byUrn.name, byUrn.id]).toEqual([K8S.namespace, ns.name, '"$NS"']);
+      expect(byUrn.parentUrn).toBe(top);
+      expect(inputsOf<{ metadata: { name: string } }>(ns).metadata.name).toBe(config.namespace);
+    });
+
+    it('no workload is killed by a failing dependency: liveness and readiness differ wherever the program offers two checks', () => {
+      for (const { workload: w, spec } of podSpecs(registered)) {
+        const c = spec.containers[0];
+        const live = c.livenessProbe.httpGet?.path ?? `tcp:${c.livenessProbe.tcpSocket?.port}`;
+        const ready = c.readinessProbe.httpGet?.path;
+        // The exporters answer one static page and Jaeger one status endpoint, none of which checks a dependency.
+        const oneCheck = ['postgres-exporter', 'redis-exporter', 'node-exporter', 'jaeger'].includes(w);
+        if (!oneCheck) expect(live, w).not.toBe(ready);
+      }
+      for (const app of config.apps) {
+        const c = workload(registered, app.name).spec.containers[0];
+        expect(c.readinessProbe.httpGet?.path, app.name).toBe(app.healthPath);
+        if (app.livenessPath === undefined) expect(c.livenessProbe.tcpSocket?.port, app.name).toBe(app.port);
+      }
+    });
+
+    it('Grafana: reached through its Ingress when the stack has one, with a root URL that matches', () => {
+      const ingresses = byType(registered, K8S.ingress).map((r) => inputsOf<Ingress>(r));
+      const ingress = config.grafana.ingress;
+      if (ingress === undefined) {
+        expect(ingresses).toEqual([]);
+        return;
+      }
+      expect(ingresses).toHaveLength(1);
+      const [i] = ingresses;
+      expect(i.spec.rules[0].host).toBe(ingress.host);
+      expect(i.spec.rules[0].http.paths[0].backend.service.name).toBe(SERVICE_NAMES.grafana);
+      expect(i.spec.tls ?? []).toEqual(ingress.tlsSecretName !== undefined ? [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }] : []);
+      expect(outputs.grafanaUrl).toBe(`${ingress.tlsSecretName !== undefined ? 'https' : 'http'}://${ingress.host}`);
+      const env = Object.fromEntries((workload(registered, 'grafana').spec.containers[0].env ?? []).map((e) => [e.name, e.value]));
+      expect(env.GF_SERVER_ROOT_URL).toBe(outputs.grafanaUrl);
     });
 
     it('names Services after generators/topology.ts SERVICE_NAMES and the apps, all ClusterIP', () => {
@@ -229,6 +294,8 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
 
   describe(`${stack} (kubernetes): Prometheus can discover what it is told to scrape`, () => {
     it('its ServiceAccount may get/list/watch pods in the namespace and nothing else', () => {
+      const roles = byType(registered, K8S.role).map((r) => inputsOf<Role>(r));
+      expect(roles.map((r) => r.metadata.namespace)).toEqual([config.namespace, ...config.watchNamespaces]);
       const role = inputsOf<Role>(byType(registered, K8S.role)[0]);
       expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
       const binding = inputsOf<RoleBinding>(byType(registered, K8S.roleBinding)[0]);
@@ -357,7 +424,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
           expect(c.resources?.requests?.cpu && c.resources?.requests?.memory, `${at} requests`).toBeTruthy();
           expect(c.resources?.limits?.cpu && c.resources?.limits?.memory, `${at} limits`).toBeTruthy();
           expect(c.readinessProbe?.httpGet, `${at} readiness`).toBeDefined();
-          expect(c.livenessProbe?.httpGet, `${at} liveness`).toBeDefined();
+          expect(c.livenessProbe?.httpGet ?? c.livenessProbe?.tcpSocket, `${at} liveness`).toBeDefined();
           const sc = c.securityContext;
           expect(sc?.runAsNonRoot, at).toBe(true);
           expect(sc?.runAsUser ?? 0, at).toBeGreaterThan(0);

@@ -17,6 +17,8 @@ export type Hpa = k8s.types.output.autoscaling.v2.HorizontalPodAutoscaler;
 export type Pdb = k8s.types.output.policy.v1.PodDisruptionBudget;
 export type NetworkPolicy = k8s.types.output.networking.v1.NetworkPolicy;
 export type Role = k8s.types.output.rbac.v1.Role;
+export type Ingress = k8s.types.output.networking.v1.Ingress;
+export type Pvc = k8s.types.output.core.v1.PersistentVolumeClaim;
 export type RoleBinding = k8s.types.output.rbac.v1.RoleBinding;
 
 /** docker.Container inputs as the provider receives them (secret wrappers removed). */
@@ -54,6 +56,7 @@ export const K8S = {
   networkPolicy: 'kubernetes:networking.k8s.io/v1:NetworkPolicy',
   role: 'kubernetes:rbac.authorization.k8s.io/v1:Role',
   roleBinding: 'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding',
+  ingress: 'kubernetes:networking.k8s.io/v1:Ingress',
 } as const;
 
 export const DOCKER = {

@@ -12,17 +12,23 @@ import { buildAppReplicaContainer } from '../stacks/docker/application';
 import { buildContainerArgs, buildHealthcheck } from '../stacks/docker/container';
 import { buildGrafanaContainer, buildGrafanaUploads } from '../stacks/docker/grafana';
 import { buildDeploymentSpec, buildHpaSpec, buildPdbSpec } from '../stacks/kubernetes/application';
-import { buildGrafanaDeployment, planGrafana } from '../stacks/kubernetes/grafana';
+import { buildGrafanaDeployment, buildGrafanaIngress, planGrafana } from '../stacks/kubernetes/grafana';
 import { buildNodeExporterDaemonSet } from '../stacks/kubernetes/nodeExporter';
-import { buildServiceArgs } from '../stacks/kubernetes/pod';
-import { buildPrometheusDeployment, planPrometheus } from '../stacks/kubernetes/prometheus';
+import { buildContainer, buildPvcArgs, buildServiceArgs } from '../stacks/kubernetes/pod';
+import { buildPrometheusDeployment, buildPrometheusRoleBinding, discoverySuffixes, planPrometheus } from '../stacks/kubernetes/prometheus';
+import { jaegerIngressRules } from '../stacks/kubernetes/jaeger';
+import { buildIngressPolicy } from '../stacks/kubernetes/networkPolicy';
+import { configWarnings, memoryTargetWarning } from '../stacks/config/warnings';
+import { buildScrapeConfigs } from '../generators/prometheusConfig';
+import { INFRA_RESOURCES, type InfraService } from '../stacks/resources';
+import type * as k8s from '@pulumi/kubernetes';
 import { CONFIGMAP_MAX_BYTES, buildVolumeData } from '../stacks/kubernetes/volumeData';
 import { prepareStack } from '../stacks/monitoringStack';
 import { GRAFANA_DASHBOARDS_DIR, UNSHIPPED_PREFIXES } from '../stacks/paths';
-import { cpuString, memoryMiB } from '../stacks/quantity';
-import { alertmanagerRecipe, appRecipe, grafanaRecipe, jaegerRecipe, prometheusRecipe } from '../stacks/recipes';
+import { cpuString, memoryBytes, memoryMiB } from '../stacks/quantity';
+import { alertmanagerRecipe, appRecipe, grafanaRecipe, infraRecipes, jaegerRecipe, prometheusRecipe } from '../stacks/recipes';
 import { config, errorOf } from './helpers';
-import type { DaemonSet, Deployment, DockerContainer, Hpa, Pdb, Service } from './pulumiViews';
+import type { DaemonSet, Deployment, DockerContainer, Hpa, NetworkPolicy, Pdb, Service } from './pulumiViews';
 
 type Obj = Record<string, unknown>;
 /** Reads a built (plain, Output-free) object the way the API server or Docker receives it. */
@@ -155,16 +161,122 @@ describe('kubernetes builders', () => {
     expect(spec.behavior).toEqual({ scaleUp: { stabilizationWindowSeconds: 0 }, scaleDown: { stabilizationWindowSeconds: 600 } });
   });
 
+  it('buildDeploymentSpec: liveness on apps[i].livenessPath when the app has one', () => {
+    const own = config({ apps: [{ ...app, healthPath: '/ready', livenessPath: '/alive' }] }).apps[0];
+    const container = data<Deployment>(buildDeploymentSpec(c, own, 'ns')).spec.template.spec.containers[0];
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 8080 } });
+    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/alive', port: 8080 } });
+  });
+
+  it('probes: Grafana lives on /healthz (no database check) and is ready on /api/health; Prometheus and Alertmanager on /-/healthy and /-/ready', () => {
+    const probesOf = (recipe: ReturnType<typeof grafanaRecipe>) => {
+      const container = data<k8s.types.output.core.v1.Container>(buildContainer(recipe, { secretName: 's' }));
+      return [container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path];
+    };
+    expect(probesOf(grafanaRecipe(c))).toEqual(['/healthz', '/api/health']);
+    expect(probesOf(prometheusRecipe(c))).toEqual(['/-/healthy', '/-/ready']);
+    expect(probesOf(alertmanagerRecipe(c))).toEqual(['/-/healthy', '/-/ready']);
+  });
+
+  it('GOMEMLIMIT: every monitoring service (all Go programs) gets 90% of its memory limit, apps none', () => {
+    const all = infraRecipes(config({ exporters: { node: { enabled: true } } }), true);
+    expect(Object.keys(all).sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'nodeExporter', 'postgresExporter', 'prometheus', 'redisExporter']);
+    for (const [service, recipe] of Object.entries(all)) {
+      const limit = memoryBytes(INFRA_RESOURCES.prod[service as InfraService].limits.memory, service);
+      expect(recipe.env.GOMEMLIMIT, service).toBe(`${Math.floor((limit * 0.9) / 2 ** 20)}MiB`);
+    }
+    // prod Prometheus: a 4Gi limit
+    expect(prometheusRecipe(c).env.GOMEMLIMIT).toBe('3686MiB');
+    expect(appRecipe(c, app).env.GOMEMLIMIT).toBeUndefined();
+  });
+
+  it('PersistentVolumeClaims name no StorageClass (the cluster default) unless the stack names one', () => {
+    expect(data<k8s.types.output.core.v1.PersistentVolumeClaim>(buildPvcArgs('p', 'ns', '10Gi', c.storage.storageClass, {})).spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
+    const named = config({ storage: { storageClass: 'fast-ssd' } });
+    expect(data<k8s.types.output.core.v1.PersistentVolumeClaim>(buildPvcArgs('p', 'ns', '10Gi', named.storage.storageClass, {})).spec.storageClassName).toBe('fast-ssd');
+  });
+
+  it('node_exporter: exporters.node.port is the listen flag, the host-network container port and the one port the scrape job keeps', () => {
+    const moved = config({ exporters: { node: { port: 9110 } } });
+    const container = data<DaemonSet>(buildNodeExporterDaemonSet(moved, 'ns')).spec.template.spec.containers[0];
+    expect(container.args).toContain('--web.listen-address=:9110');
+    expect(container.ports).toEqual([{ name: 'metrics', containerPort: 9110, protocol: 'TCP' }]);
+    const job = buildScrapeConfigs(moved).find((j) => j.job_name === 'node-exporter')!;
+    expect(job.relabel_configs![0]).toEqual({ source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: '9110', action: 'keep' });
+    expect(buildScrapeConfigs(c).find((j) => j.job_name === 'node-exporter')!.relabel_configs![0].regex).toBe('9100');
+    const dev = config({ target: 'docker', exporters: { node: { port: 9110 } } }, 'dev');
+    expect(buildScrapeConfigs(dev).find((j) => j.job_name === 'node-exporter')!.static_configs![0].targets).toEqual(['node-exporter:9110']);
+    const off = config({ exporters: { node: { enabled: false } } });
+    expect(buildScrapeConfigs(off).map((j) => j.job_name)).not.toContain('node-exporter');
+    expect(infraRecipes(off, false).nodeExporter).toBeUndefined();
+  });
+
+  it('Grafana Ingress: the host to the Service http port, class and TLS Secret from config, no wait for an address', () => {
+    expect(buildGrafanaIngress(c, 'ns', 'grafana')).toBeUndefined();
+    const withIngress = config({ grafana: { ingress: { host: 'grafana.corp.internal', className: 'nginx', tlsSecretName: 'grafana-tls', annotations: { 'cert-manager.io/cluster-issuer': 'le' } } } });
+    expect(withIngress.grafana.rootUrl).toBe('https://grafana.corp.internal');
+    expect(grafanaRecipe(withIngress).env.GF_SECURITY_COOKIE_SECURE).toBe('true');
+    const ingress = data<k8s.types.output.networking.v1.Ingress>(buildGrafanaIngress(withIngress, 'ns', 'grafana'));
+    expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'le', 'pulumi.com/skipAwait': 'true' });
+    expect(ingress.spec).toEqual({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['grafana.corp.internal'], secretName: 'grafana-tls' }],
+      rules: [{ host: 'grafana.corp.internal', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'grafana', port: { name: 'http' } } } }] } }],
+    });
+    expect(grafanaRecipe(withIngress).ports).toEqual([{ name: 'http', port: 3000 }]);
+    const plain = config({ grafana: { ingress: { host: 'grafana.corp.internal' } } });
+    expect(plain.grafana.rootUrl).toBe('http://grafana.corp.internal');
+    expect(data<k8s.types.output.networking.v1.Ingress>(buildGrafanaIngress(plain, 'ns', 'grafana')).spec.tls).toBeUndefined();
+  });
+
+  it('watched namespaces: the apps job discovers pods in each, Jaeger takes OTLP from every pod there', () => {
+    const watching = config({ watchNamespaces: ['shop', 'payments'] });
+    const job = buildScrapeConfigs(watching).find((j) => j.job_name === 'apps')!;
+    expect(job.kubernetes_sd_configs![0].namespaces).toEqual({ names: ['observatory', 'shop', 'payments'] });
+    expect(buildScrapeConfigs(c).find((j) => j.job_name === 'apps')!.kubernetes_sd_configs![0].namespaces).toEqual({ names: ['observatory'] });
+    // no apps of its own: the job still exists for the watched namespaces
+    expect(buildScrapeConfigs(config({ apps: [], watchNamespaces: ['shop'] })).map((j) => j.job_name)).toContain('apps');
+    expect(buildScrapeConfigs(config({ apps: [] })).map((j) => j.job_name)).not.toContain('apps');
+    const policy = data<NetworkPolicy>(buildIngressPolicy('jaeger', 'ns', jaegerIngressRules(watching)));
+    expect(policy.spec.ingress[1].from).toEqual([
+      { podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'observatory' } } },
+      { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop', 'payments'] }] } },
+    ]);
+    expect(data<NetworkPolicy>(buildIngressPolicy('jaeger', 'ns', jaegerIngressRules(c))).spec.ingress[1].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'observatory' } } }]);
+    expect(discoverySuffixes(watching)).toEqual([
+      { namespace: 'observatory', suffix: '' },
+      { namespace: 'shop', suffix: '-shop' },
+      { namespace: 'payments', suffix: '-payments' },
+    ]);
+    const binding = data<k8s.types.output.rbac.v1.RoleBinding>(buildPrometheusRoleBinding('shop', 'prometheus-discovery', 'prometheus', 'observatory'));
+    expect([binding.metadata.namespace, binding.subjects]).toEqual(['shop', [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'observatory' }]]);
+  });
+
+  it('HPA memory target: a warning that names the resting memory that pins the HPA at max', () => {
+    expect(memoryTargetWarning(app, 0)).toBeUndefined();
+    const checkout = config({ apps: [app, { name: 'checkout', image: 'registry.example.com/checkout:2.0.1', port: 8080, memoryTarget: 80 }] });
+    expect(configWarnings(checkout)).toEqual([
+      {
+        key: 'apps[1].memoryTarget',
+        message:
+          "(80) scales checkout out whenever its pods average more than 102Mi (80% of requests.memory 128Mi); memory rarely falls when load does, so an app resting above that stays at replicas.max (10); prefer cpuTarget alone unless the app's memory follows its load",
+      },
+    ]);
+    expect(configWarnings(config({ target: 'docker', apps: checkout.apps }, 'dev'))).toEqual([]);
+  });
+
   it('buildPdbSpec selects exactly the pods of buildDeploymentSpec', () => {
     const pdb = data<Pdb>(buildPdbSpec(app, 'ns'));
     const dep = data<Deployment>(buildDeploymentSpec(c, app, 'ns'));
     expect(pdb.spec).toEqual({ minAvailable: 1, selector: dep.spec.selector });
   });
 
-  it('buildDeploymentSpec: probes on the health path, limits from config, non-root, writable /tmp only', () => {
+  it('buildDeploymentSpec: readiness on the health path, liveness a TCP check, limits from config, non-root, writable /tmp only', () => {
     const container = data<Deployment>(buildDeploymentSpec(c, app, 'ns')).spec.template.spec.containers[0];
     expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 8080 } });
-    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 8080 } });
+    // The health path may check the database: on liveness, its outage would restart every pod.
+    expect(container.livenessProbe).toMatchObject({ tcpSocket: { port: 8080 } });
+    expect(container.livenessProbe?.httpGet).toBeUndefined();
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
     expect(container.securityContext).toEqual({
       runAsNonRoot: true,

@@ -1,7 +1,13 @@
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStackConfig } from '../stacks/config/schema';
-import { splitConfig } from '../stacks/config/fromYaml';
-import { ALL_SECRETS, baseRaw, config, errorOf } from './helpers';
+import { loadStackConfigFile, splitConfig } from '../stacks/config/fromYaml';
+import { placeholderDomain } from '../stacks/config/placeholders';
+import { RETENTION_SIZE_MAX_SHARE, prometheusBytes } from '../stacks/config/retention';
+import { configWarnings, formatWarning } from '../stacks/config/warnings';
+import { memoryBytes } from '../stacks/quantity';
+import { makeTemplateRoot, runRender, writeStackFile } from './corpus/harness';
+import { ALL_SECRETS, REPO, baseRaw, cleanedTempDir, config, errorOf } from './helpers';
 
 const app = { name: 'api', image: 'registry.example.com/api:1.2.3', port: 8080 };
 const withApp = (patch: Record<string, unknown>) => ({ apps: [{ ...app, ...patch }] });
@@ -93,5 +99,51 @@ describe('bad stack config gets one clear error naming stack and key', () => {
     const { raw, secrets } = splitConfig('dev', { 'observatory:target': 'docker', 'observatory:postgresDsn': { secure: 'v1:abc' }, 'observatory:smtpPassword': 'hunter2', 'kubernetes:context': 'kind' });
     expect(raw).toEqual({ target: 'docker' });
     expect(secrets).toEqual({ postgresDsn: 'secret', smtpPassword: 'plaintext' });
+  });
+});
+
+describe('kubernetes settings that hold on any cluster', () => {
+  const scratch = cleanedTempDir();
+  it('the committed kubernetes stacks name no StorageClass, keep retention.size within 85% of the volume and warn about nothing', () => {
+    for (const stack of ['staging', 'prod']) {
+      const c = loadStackConfigFile(REPO, stack);
+      expect(c.target, stack).toBe('kubernetes');
+      // A class that exists on one provider only (GKE's standard-rwo) leaves every claim Pending elsewhere.
+      expect(c.storage.storageClass, stack).toBeUndefined();
+      expect(prometheusBytes(c.retention.size), stack).toBeLessThanOrEqual(memoryBytes(c.storage.prometheus, 'x') * RETENTION_SIZE_MAX_SHARE);
+      expect(configWarnings(c), stack).toEqual([]);
+      for (const app of c.apps) expect(app.memoryTarget, `${stack} ${app.name}`).toBeUndefined();
+    }
+    expect(loadStackConfigFile(REPO, 'prod').grafana.rootUrl).toBe('https://grafana.corp.internal');
+  });
+
+  it('retention.size defaults to 80% of storage.prometheus, in whole GB when it divides', () => {
+    expect(config().retention.size).toBe('80GB');
+    expect(config({}, 'staging').retention.size).toBe('16GB');
+    expect(config({ storage: { prometheus: '150Gi' } }).retention.size).toBe('120GB');
+    expect(config({ storage: { prometheus: '1Gi' } }).retention.size).toBe('819MB');
+    expect(config({ retention: { size: '85GB' } }).retention.size).toBe('85GB');
+    expect(errorOf(() => config({ retention: { size: '86GB' } })).key).toBe('stack prod: observatory:retention.size');
+  });
+
+  it('documentation placeholders: example.com/.net/.org, their subdomains and the .example domain, nothing else', () => {
+    expect(['example.com', 'smtp.example.com', 'grafana.EXAMPLE.org', 'a.b.example.net.', 'foo.example'].map(placeholderDomain)).toEqual(['example.com', 'example.com', 'example.org', 'example.net', 'example']);
+    expect(['myexample.com', 'example.com.corp.internal', 'example.io', 'grafana.corp.internal'].map(placeholderDomain)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('render prints the memory-target warning, the same line `pulumi up` logs, and still renders', async () => {
+    const root = makeTemplateRoot(scratch('warn'));
+    writeStackFile(root, 'staging', {
+      'observatory:target': 'kubernetes',
+      'observatory:apps': [{ name: 'checkout', image: 'registry.corp.internal/checkout:2.0.1', port: 8080, memoryTarget: 80 }],
+      'observatory:grafanaAdminPassword': { secure: 'v1:x' },
+      'observatory:postgresDsn': { secure: 'v1:x' },
+    });
+    const warned: string[] = [];
+    const r = await runRender(root, ['--stack', 'staging', '--out', path.join(root, 'out')], { warn: (l) => warned.push(l) });
+    expect([r.code, r.err]).toEqual([0, []]);
+    const c = config({ apps: [{ name: 'checkout', image: 'registry.corp.internal/checkout:2.0.1', port: 8080, memoryTarget: 80 }] }, 'staging');
+    expect(warned).toEqual(configWarnings(c).map((w) => formatWarning(c, w)));
+    expect(warned[0]).toMatch(/^stack staging: observatory:apps\[0\]\.memoryTarget: \(80\) scales checkout out whenever its pods average more than 102Mi/);
   });
 });

@@ -206,7 +206,8 @@ describe('dev (docker): uploads are the render output', () => {
     expect(cmd).toContain('--config.file=/etc/prometheus/config/prometheus.yml');
     expect(cmd).toContain(`--storage.tsdb.retention.time=${config.retention.time}`);
     expect(cmd).toContain(`--storage.tsdb.retention.size=${config.retention.size}`);
-    expect(config.retention).toEqual({ time: '2d', size: '2GB' });
+    // dev's defaults: 2d, and 80% of storage.prometheus (5Gi; a docker volume has no size of its own, this bounds it)
+    expect(config.retention).toEqual({ time: '2d', size: '4GB' });
   });
 });
 

@@ -146,6 +146,21 @@ describe('alert rules', () => {
     );
   });
 
+  it('NodeExporterTargetsMissing on kubernetes: the runbook leads with the host-port clash on the configured port, and the job keeps only it', () => {
+    const moved = config({ exporters: { node: { port: 9110 } } });
+    const artifacts = renderStack(moved);
+    const page = artifacts.find((a) => a.path === runbookPath('NodeExporterTargetsMissing'))!.content;
+    expect(page).toContain('Port 9110 is taken on the nodes\' host network by another node_exporter');
+    expect(page).toContain('grep -w 9110');
+    expect(page).toContain('`observatory:exporters.node.port`');
+    expect(page).toContain('`kubectl -n observatory get pods -l app.kubernetes.io/name=node-exporter -o wide`');
+    const promYml = artifacts.find((a) => a.path === 'prometheus/prometheus.yml')!.content;
+    expect(promYml).toContain('regex: "9110"');
+    // docker runs one node_exporter on the stack network: no host port to clash on
+    const dockerPage = renderStack(config({ target: 'docker' }, 'dev')).find((a) => a.path === runbookPath('NodeExporterTargetsMissing'))!.content;
+    expect(dockerPage).not.toContain('host network');
+  });
+
   it('SLO alerts pair a long and a short window per BURN_RATE_WINDOWS row, against the budget', () => {
     const page = rules.find((r) => r.alert === 'SloAvailabilityBurn1h')!;
     expect(page.expr).toBe('service:slo_availability_errors:ratio_rate1h / 0.005 > 14.4 and service:slo_availability_errors:ratio_rate5m / 0.005 > 14.4');

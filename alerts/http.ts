@@ -114,7 +114,7 @@ const LATENCY_RUNBOOK: RunbookText = {
     'Compare with the request rate (`service:http_requests:rate5m`): did latency rise with load, or on its own?',
     'Check mean query latency per table: `service_operation_table:db_query_duration_seconds:mean_rate5m{service="<service>"}`.',
     'Check the cache hit ratio: `service_cache:cache_hits:ratio_rate5m{service="<service>"}`.',
-    'Look at a slow trace in Jaeger for the route to see where the time goes.',
+    'Open a slow trace: on the service overview, "Slow requests, with traces" marks single requests; click a dot near the top to open its trace in Jaeger and see where the time goes.',
     'Check recent deployments and CPU throttling of the pods.',
   ],
   fixes: [

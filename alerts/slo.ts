@@ -79,7 +79,7 @@ const RUNBOOKS: Record<Sli, RunbookText> = {
     checks: [
       'Compare the slow-request ratios over 5m, 1h and 6h on the service overview dashboard: `service:slo_latency_errors:ratio_rate1h{service="<service>"}`.',
       'Find slow routes: `service_route:http_request_duration_seconds:histogram_quantile_rate5m{service="<service>",quantile="0.99"}`.',
-      'Check DatabaseQueriesSlow, CacheHitRateLow, HostCpuHigh and recent deployments; look at slow traces in Jaeger.',
+      'Check DatabaseQueriesSlow, CacheHitRateLow, HostCpuHigh and recent deployments; open slow traces from the "Slow requests, with traces" panel of the service overview.',
     ],
     fixes: [
       'Mitigate: roll back, scale out, or shed expensive work; then fix the slow path (index, query, cache).',

@@ -29,6 +29,12 @@ export const http_requests_total = defineMetric({
   },
 });
 
+/**
+ * Exemplar label holding a request's OpenTelemetry trace ID. The name Grafana's Jaeger link and
+ * OpenTelemetry-instrumented exporters conventionally use.
+ */
+export const TRACE_ID_EXEMPLAR_LABEL = 'trace_id';
+
 export const http_request_duration_seconds = defineMetric({
   name: 'http_request_duration_seconds',
   type: 'histogram',
@@ -41,6 +47,8 @@ export const http_request_duration_seconds = defineMetric({
     status: { help: 'HTTP response status code.' },
   },
   buckets: HTTP_DURATION_BUCKETS,
+  // The latency runbooks say "look at a slow trace": the exemplar is that trace, one click away.
+  exemplarTraceLabel: TRACE_ID_EXEMPLAR_LABEL,
 });
 
 export const db_queries_total = defineMetric({

@@ -50,6 +50,11 @@ export function checkMetricNaming(spec: MetricSpec): void {
   } else if (spec.buckets) {
     fail(`buckets are only for histograms (this is a ${spec.type})`);
   }
+  if (spec.exemplarTraceLabel !== undefined) {
+    if (spec.type !== 'histogram' || spec.source !== 'application') fail(`exemplarTraceLabel is only for application histograms (this is a ${spec.type} from ${spec.source})`);
+    if (!LABEL_NAME.test(spec.exemplarTraceLabel) || spec.exemplarTraceLabel.startsWith('__')) fail(`exemplarTraceLabel "${spec.exemplarTraceLabel}" must match ${LABEL_NAME.source} and not start with "__"`);
+    if (spec.exemplarTraceLabel in spec.labels) fail(`exemplarTraceLabel "${spec.exemplarTraceLabel}" is also a series label; a trace ID on the series would make one series per request`);
+  }
   if (spec.buckets) {
     spec.buckets.forEach((b, i) => {
       if (!Number.isFinite(b) || b <= 0) fail(`bucket ${i} (${b}) must be a positive finite number`);

@@ -43,6 +43,12 @@ export interface MetricSpec<N extends string = string, L extends string = string
   readonly labels: { readonly [K in L]: LabelSpec };
   /** Bucket upper bounds in the metric's unit; required for application histograms. */
   readonly buckets?: readonly number[];
+  /**
+   * Label of the exemplar an observation carries: the OpenTelemetry trace ID of one request per
+   * bucket (OpenMetrics exposition, Prometheus exemplar storage). Grafana's Prometheus datasource
+   * turns it into a link to the trace in Jaeger. Only for application histograms.
+   */
+  readonly exemplarTraceLabel?: string;
   /** Naming rules this metric is allowed to break, with the reason. Only for exporter metrics. */
   readonly namingExceptions?: { readonly [K in NamingException]?: string };
 }

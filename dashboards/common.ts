@@ -29,6 +29,12 @@ export interface Target {
    * expression already covers a fixed window (the SLO period). Default: false (a range query).
    */
   readonly instant?: boolean;
+  /**
+   * Ask Prometheus for the exemplars of the selected series too: Grafana draws them as dots, each
+   * linking to its trace in Jaeger. Only series whose catalog metric has `exemplarTraceLabel`
+   * carry any (the dashboard lint checks). Default: false.
+   */
+  readonly exemplar?: boolean;
 }
 
 export interface PanelSpec {
@@ -108,6 +114,7 @@ const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export function promTarget(target: Target, index: number): prometheus.DataqueryBuilder {
   if (index >= REF_IDS.length) throw new Error('a panel has more than 26 queries');
   const q = new prometheus.DataqueryBuilder().datasource(DATASOURCE).refId(REF_IDS[index]).expr(target.expr.toString()).legendFormat(target.legend);
+  if (target.exemplar) q.exemplar(true);
   return target.instant ? q.instant() : q.range();
 }
 

@@ -283,7 +283,10 @@ export function lintDashboard(d: LintDashboard, catalog: Catalog): LintProblem[]
       if (tds && tds.uid !== DATASOURCE.uid) add('panel-datasource', `query ${stringField(t, 'refId') ?? '?'} uses datasource ${tds.uid ?? '?'}`, name);
       const expr = stringField(t, 'expr');
       if (!expr) add('query-catalog', `query ${stringField(t, 'refId') ?? '?'} has no expr`, name);
-      else checkExpr(expr, `${name}, query ${stringField(t, 'refId') ?? '?'}`);
+      else if (checkExpr(expr, `${name}, query ${stringField(t, 'refId') ?? '?'}`) && (t as { exemplar?: unknown }).exemplar === true) {
+        const traced = selectorsOf(expr).some((sel) => catalog.series.get(sel.metric)?.metric?.exemplarTraceLabel !== undefined);
+        if (!traced) add('exemplar-source', `query ${stringField(t, 'refId') ?? '?'} asks for exemplars, but none of its series carries trace exemplars (catalog exemplarTraceLabel)`, name);
+      }
     }
   }
   return problems;

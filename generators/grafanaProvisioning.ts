@@ -4,6 +4,7 @@
  * environment. The container paths are exported so the Pulumi components mount the rendered files
  * exactly where these configs point.
  */
+import { getCatalog } from '../catalog';
 import type { StackConfig } from '../stacks/config/schema';
 import type { Artifact, RenderContext } from './artifact';
 import { internalEndpoints } from './topology';
@@ -49,6 +50,11 @@ export function dashboardFolder(config: StackConfig): { readonly title: string; 
   return { title: `Observatory (${config.environment})`, uid: `observatory-${config.environment}` };
 }
 
+/** The exemplar labels that hold trace IDs, from the catalog (`exemplarTraceLabel`), sorted. */
+function exemplarTraceLabels(): string[] {
+  return [...new Set(getCatalog().metrics.flatMap((m) => (m.exemplarTraceLabel === undefined ? [] : [m.exemplarTraceLabel])))].sort();
+}
+
 export function buildDatasourcesSpec(config: StackConfig) {
   const urls = internalEndpoints(config);
   return {
@@ -67,6 +73,8 @@ export function buildDatasourcesSpec(config: StackConfig) {
           // $__rate_interval is max(4 x this, interval + this): it must be the real scrape interval.
           timeInterval: config.scrapeInterval,
           prometheusType: 'Prometheus',
+          // An exemplar's trace ID opens that trace in the Jaeger datasource.
+          exemplarTraceIdDestinations: exemplarTraceLabels().map((name) => ({ name, datasourceUid: DATASOURCE_UIDS.jaeger })),
         },
       },
       {

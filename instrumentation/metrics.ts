@@ -6,38 +6,52 @@
  *   metrics.httpRequests.inc({ method: 'GET', route: '/items/:id', status: '200' });
  *   res.end(await metrics.registry.metrics());
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type OpenMetricsContentType } from 'prom-client';
+import { activeTraceId } from './tracing';
 import * as app from '../catalog/application';
 import type { MetricSpec } from '../catalog/types';
+
+/** The app's registry: OpenMetrics, the exposition format that has exemplars. */
+export type AppRegistry = Registry<OpenMetricsContentType>;
 
 function labelNames<L extends string>(spec: MetricSpec<string, L>): L[] {
   return Object.keys(spec.labels) as L[];
 }
 
-export function counterFrom<L extends string>(spec: MetricSpec<string, L>, registry: Registry): Counter<L> {
+export function counterFrom<L extends string>(spec: MetricSpec<string, L>, registry: AppRegistry): Counter<L> {
   if (spec.type !== 'counter') throw new Error(`${spec.name} is a ${spec.type}, not a counter`);
   return new Counter({ name: spec.name, help: spec.help, labelNames: labelNames(spec), registers: [registry] });
 }
 
-export function gaugeFrom<L extends string>(spec: MetricSpec<string, L>, registry: Registry): Gauge<L> {
+export function gaugeFrom<L extends string>(spec: MetricSpec<string, L>, registry: AppRegistry): Gauge<L> {
   if (spec.type !== 'gauge') throw new Error(`${spec.name} is a ${spec.type}, not a gauge`);
   return new Gauge({ name: spec.name, help: spec.help, labelNames: labelNames(spec), registers: [registry] });
 }
 
-export function histogramFrom<L extends string>(spec: MetricSpec<string, L>, registry: Registry): Histogram<L> {
+export function histogramFrom<L extends string>(spec: MetricSpec<string, L>, registry: AppRegistry): Histogram<L> {
   if (spec.type !== 'histogram' || !spec.buckets) throw new Error(`${spec.name} is not a histogram with buckets`);
-  return new Histogram({ name: spec.name, help: spec.help, labelNames: labelNames(spec), buckets: [...spec.buckets], registers: [registry] });
+  return new Histogram({ name: spec.name, help: spec.help, labelNames: labelNames(spec), buckets: [...spec.buckets], registers: [registry], enableExemplars: spec.exemplarTraceLabel !== undefined });
 }
 
 export interface AppMetricsOptions {
-  /** Registry to register on. Default: a new Registry. */
-  readonly registry?: Registry;
+  /**
+   * Registry to register on; it must use the OpenMetrics format, the one exemplars exist in.
+   * Default: a new OpenMetrics Registry (Prometheus asks for OpenMetrics first when it scrapes).
+   */
+  readonly registry?: AppRegistry;
   /** Also collect prom-client's process and Node.js metrics. Default: true */
   readonly defaultMetrics?: boolean;
 }
 
+/** A new registry in the OpenMetrics format (prom-client's typings have no constructor argument for it). */
+export function openMetricsRegistry(): AppRegistry {
+  const registry = new Registry<OpenMetricsContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  return registry;
+}
+
 export function createAppMetrics(options: AppMetricsOptions = {}) {
-  const registry = options.registry ?? new Registry();
+  const registry = options.registry ?? openMetricsRegistry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   return {
     registry,
@@ -56,11 +70,18 @@ export type AppMetrics = ReturnType<typeof createAppMetrics>;
 
 type DbOperation = NonNullable<(typeof app.db_queries_total.labels.operation)['values']>[number];
 
-/** Records one HTTP request (counter and histogram with the same labels). */
+/**
+ * Records one HTTP request (counter and histogram with the same labels). Called inside the
+ * request's span, the duration carries the span's trace ID as its exemplar (catalog
+ * `exemplarTraceLabel`), so a dot on a latency panel opens that request's trace in Jaeger.
+ */
 export function observeRequest(m: AppMetrics, labels: { method: string; route: string; status: number | string }, seconds: number): void {
   const l = { method: labels.method, route: labels.route, status: String(labels.status) };
   m.httpRequests.inc(l);
-  m.httpRequestDuration.observe(l, seconds);
+  const traceId = activeTraceId();
+  const label = app.http_request_duration_seconds.exemplarTraceLabel;
+  const exemplarLabels: Record<string, string> = traceId === undefined || label === undefined ? {} : { [label]: traceId };
+  m.httpRequestDuration.observe({ labels: l, value: seconds, exemplarLabels });
 }
 
 /** Times a database query and records it (also when it throws). */

@@ -3,6 +3,7 @@
  * OTEL_EXPORTER_OTLP_ENDPOINT (Jaeger's OTLP receiver). Without that variable tracing stays off,
  * so an app runs the same outside the stack.
  */
+import { TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 
@@ -40,4 +41,14 @@ export function startTracing(options: TracingOptions): Tracing {
   });
   sdk.start();
   return { enabled: true, endpoint, shutdown: () => sdk.shutdown() };
+}
+
+/**
+ * Trace ID of the span active in the current context, when it is sampled (an unsampled trace is
+ * never exported, so a link to it would open nothing).
+ */
+export function activeTraceId(): string | undefined {
+  const ctx = trace.getActiveSpan()?.spanContext();
+  if (ctx === undefined || !isSpanContextValid(ctx) || (ctx.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
+  return ctx.traceId;
 }

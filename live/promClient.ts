@@ -50,6 +50,11 @@ interface ApiResponse<T> {
 
 const TIMEOUT_MS = 10_000;
 
+export interface ExemplarSeries {
+  readonly seriesLabels: Readonly<Record<string, string>>;
+  readonly exemplars: readonly { readonly labels: Readonly<Record<string, string>>; readonly value: string; readonly timestamp: number }[];
+}
+
 export class PromClient {
   constructor(readonly url: string) {}
 
@@ -83,6 +88,11 @@ export class PromClient {
     });
     if (data.resultType !== 'matrix') throw new Error(`query_range ${expr}: expected a matrix, got ${data.resultType}`);
     return (data.result as { metric: Record<string, string>; values: [number, string][] }[]).map((r) => ({ metric: r.metric, values: r.values.map((v) => Number(v[1])) }));
+  }
+
+  /** Exemplars of the series an expression selects (`/api/v1/query_exemplars`, what Grafana asks for a panel's dots). */
+  exemplars(expr: string, start: number, end: number): Promise<ExemplarSeries[]> {
+    return this.call('/api/v1/query_exemplars', { query: expr, start: String(start), end: String(end) });
   }
 
   series(match: string, start: number, end: number): Promise<Record<string, string>[]> {

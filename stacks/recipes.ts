@@ -101,6 +101,13 @@ function prometheusProjectHttp(port: number): Pick<ContainerRecipe, 'ports' | 'l
   return { ports: [{ name: 'http', port }], liveness: { path: '/-/healthy', port }, readiness: { path: '/-/ready', port } };
 }
 
+/**
+ * Keeps the exemplars the apps expose (a trace ID per latency bucket, catalog
+ * `exemplarTraceLabel`) in memory beside the samples, for Grafana's trace links. Still a feature
+ * flag in Prometheus 3.16; the live stack runs with it too.
+ */
+export const PROMETHEUS_EXEMPLAR_STORAGE_FLAG = '--enable-feature=exemplar-storage';
+
 export function prometheusRecipe(config: StackConfig): ContainerRecipe {
   const port = PORTS.prometheus;
   return {
@@ -116,6 +123,7 @@ export function prometheusRecipe(config: StackConfig): ContainerRecipe {
       // update, a replaced file): rule changes apply without a restart.
       '--enable-feature=auto-reload-config',
       '--config.auto-reload-interval=30s',
+      PROMETHEUS_EXEMPLAR_STORAGE_FLAG,
     ],
     env: goEnv(config, 'prometheus'),
     secretEnv: {},

@@ -71,6 +71,9 @@ describe('naming rules', () => {
     ['buckets not increasing', { name: 'checkout_duration_seconds', type: 'histogram', unit: 'seconds', buckets: [0.1, 0.5, 0.5] }, 'catalog.checkout_duration_seconds: buckets must be strictly increasing (bucket 2 is 0.5 after 0.5)'],
     ['buckets on a counter', { buckets: [1] }, 'catalog.orders_created_total: buckets are only for histograms (this is a counter)'],
     ['histogram reserved suffix', { name: 'checkout_seconds_bucket', type: 'histogram', unit: 'seconds', buckets: [1] }, 'catalog.checkout_seconds_bucket: name ends in reserved suffix "_bucket" (Prometheus writes it for histograms)'],
+    ['exemplar on a counter', { exemplarTraceLabel: 'trace_id' }, 'catalog.orders_created_total: exemplarTraceLabel is only for application histograms (this is a counter from application)'],
+    ['exemplar label syntax', { name: 'checkout_duration_seconds', type: 'histogram', unit: 'seconds', buckets: [1], exemplarTraceLabel: 'trace-id' }, 'catalog.checkout_duration_seconds: exemplarTraceLabel "trace-id" must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and not start with "__"'],
+    ['exemplar label is a series label', { name: 'checkout_duration_seconds', type: 'histogram', unit: 'seconds', buckets: [1], labels: { trace_id: { help: 'x' } }, exemplarTraceLabel: 'trace_id' }, 'catalog.checkout_duration_seconds: exemplarTraceLabel "trace_id" is also a series label; a trace ID on the series would make one series per request'],
     ['exception on an application metric', { name: 'orders_created', namingExceptions: { 'counter-without-total': 'because' } }, 'catalog.orders_created: naming exceptions are only for exporter metrics; application metrics must follow the conventions'],
   ];
   it.each(cases)('rejects %s', (_name, patch, message) => {

@@ -344,6 +344,7 @@ describe('dashboard lint', () => {
     ['a fixed rate window', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(rate(http_requests_total[5m]))'), 'rate-interval', /rate\(\) over \[5m\]: use \[\$__rate_interval\]/],
     ['a selector or-ed with arithmetic', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'active_connections or (sum by (service) (active_connections) * 0)'), 'or-metric-name', /active_connections keeps its metric name/],
     ['a topk or-ed with arithmetic', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = '(sum(active_connections) * 0) or topk(3, (active_connections))'), 'or-metric-name', /topk\(3, \(active_connections\)\) keeps its metric name/],
+    ['exemplars asked of a series without them', (d) => ((firstPanel(d).targets![0] as { exemplar?: boolean }).exemplar = true), 'exemplar-source', /asks for exemplars, but none of its series carries trace exemplars/],
     ['an undefined variable', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_total{service=~"$app"})'), 'variable-defined', /uses \$app/],
     ['a multi-value variable matched with =', (d) => ((firstPanel(d).targets![0] as { expr: string }).expr = 'sum(http_requests_total{service="$service"})'), 'variable-regex', /needs =~ or !~/],
     ['label_values of a label the metric lacks', (d) => (((d.templating.list ?? [])[1] as { query: string }).query = 'label_values(http_requests_total, pod)'), 'template-query', /has no label "pod"/],
@@ -368,6 +369,12 @@ describe('dashboard lint', () => {
       (firstPanel(d).targets![0] as { expr: string }).expr = expr;
       expect(lintDashboard(d, catalog).filter((p) => p.rule === 'or-metric-name'), expr).toEqual([]);
     }
+  });
+
+  it('accepts exemplars on the raw request-duration buckets, which carry trace IDs', () => {
+    const d = clone(base);
+    Object.assign(firstPanel(d).targets![0], { exemplar: true, expr: 'histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket[$__rate_interval])))' });
+    expect(lintDashboard(d, catalog)).toEqual([]);
   });
 
   it('render stops with one error listing every problem', () => {

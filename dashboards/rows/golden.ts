@@ -3,7 +3,7 @@
  * service-level recording rules; saturation is its own row (saturation.ts).
  */
 import * as app from '../../catalog/application';
-import { histogram } from '../../catalog/query';
+import { histogram, histogramQuantile, rate, sum } from '../../catalog/query';
 import { recorded } from '../../catalog/recorded';
 import type { Thresholds } from '../../catalog/thresholds';
 import { timeseriesPanel, upperThresholds, warningThreshold, type Row } from '../common';
@@ -55,6 +55,26 @@ export function serviceErrors(t: Thresholds) {
   });
 }
 
+/**
+ * Where a latency runbook says "look at a slow trace": p99 from the raw buckets, because only
+ * raw series carry exemplars (recording rules drop them). Each dot is one request, its trace ID
+ * a link into the Jaeger datasource (datasource exemplarTraceIdDestinations). Raw, so it costs
+ * more than the recorded panels at long ranges; it is one query over the selected services.
+ */
+export function slowRequestTraces(t: Thresholds) {
+  const durations = histogram(app.http_request_duration_seconds);
+  return timeseriesPanel({
+    title: 'Slow requests, with traces',
+    description:
+      'p99 request latency per service from the raw histogram, with exemplars: each dot is one request with its trace ID; ' +
+      'click it to open the trace in Jaeger and see where the time went. Threshold: alerts.thresholds.latencyP99Warning.',
+    unit: valueUnit(durations.spec),
+    targets: [{ expr: histogramQuantile(0.99, sum(rate(durations.bucket.range('$__rate_interval', service)), ['service', 'le'])), legend: '{{service}} p99', exemplar: true }],
+    thresholds: warningThreshold(t.latencyP99Warning),
+    width: 24,
+  });
+}
+
 export function goldenSignalsRow(t: Thresholds): Row {
-  return { title: 'Golden signals', panels: [serviceLatency(t, '0.95'), serviceLatency(t, '0.99'), serviceTraffic(), serviceErrors(t)] };
+  return { title: 'Golden signals', panels: [serviceLatency(t, '0.95'), serviceLatency(t, '0.99'), serviceTraffic(), serviceErrors(t), slowRequestTraces(t)] };
 }

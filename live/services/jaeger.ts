@@ -56,6 +56,7 @@ export async function startJaeger(supervisor: Supervisor, config: StackConfig): 
 
 interface JaegerTrace {
   readonly traceID: string;
+  readonly processes?: Readonly<Record<string, { readonly serviceName: string }>>;
   readonly spans: readonly { readonly operationName: string; readonly tags?: readonly { readonly key: string; readonly value: unknown }[] }[];
 }
 
@@ -73,4 +74,12 @@ export function jaegerServices(jaeger: JaegerService): Promise<string[]> {
 /** The newest traces of one service (`GET /api/traces`). */
 export function jaegerTraces(jaeger: JaegerService, service: string, limit = 20): Promise<JaegerTrace[]> {
   return queryApi<JaegerTrace[] | null>(`${jaeger.queryUrl}/api/traces?service=${encodeURIComponent(service)}&limit=${limit}&lookback=1h`).then((d) => d ?? []);
+}
+
+/** One trace by its ID (`GET /api/traces/<id>`, where Grafana's exemplar link leads); undefined when Jaeger has none. */
+export async function jaegerTrace(jaeger: JaegerService, traceId: string): Promise<JaegerTrace | undefined> {
+  const res = await fetch(`${jaeger.queryUrl}/api/traces/${encodeURIComponent(traceId)}`, { signal: AbortSignal.timeout(5_000) });
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`Jaeger trace ${traceId} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  return ((await res.json()) as { data: JaegerTrace[] }).data[0];
 }

@@ -2,6 +2,7 @@
  * Prometheus with the derived config and the rendered rules. It can be stopped and started again
  * on the same storage, which the live test uses to prove data survives a restart.
  */
+import { PROMETHEUS_EXEMPLAR_STORAGE_FLAG } from '../../stacks/recipes';
 import { toolPath } from '../../toolchain/paths';
 import { LOOPBACK } from '../ports';
 import type { ManagedProcess, Supervisor } from '../processes';
@@ -35,6 +36,7 @@ export class PrometheusService {
         `--web.listen-address=${LOOPBACK}:${this.port}`,
         // Reload and quit over HTTP, so a person running `npm run live -- --keep` can edit rules.
         '--web.enable-lifecycle',
+        PROMETHEUS_EXEMPLAR_STORAGE_FLAG,
       ],
     });
     await waitHttpReady(this.current, `${this.url}/-/ready`);

@@ -13,13 +13,14 @@ import {
   checkAlertSelectors, checkDashboard, checkPanelQuery, checkRecordingRules, formatProblems, liveQueries, resolveVariables,
   type CheckResult, type QuerySource, type RuleGroupSpec,
 } from '../../live/checks';
-import { dashboardUid, panelQueries } from '../../live/grafanaQueries';
+import { builtinVariables, dashboardUid, interpolate, panelQueries } from '../../live/grafanaQueries';
 import { deliveriesOf, receiversOf, type Delivery, type ReceiverSummary } from '../../live/notifications';
 import { done, notYet, pollUntil } from '../../live/poll';
 import { startLiveStack, type LiveStack } from '../../live/stack';
-import { jaegerServices, jaegerTraces } from '../../live/services/jaeger';
+import { jaegerServices, jaegerTrace, jaegerTraces } from '../../live/services/jaeger';
 import { parseExposition } from '../../live/exposition';
 import { ALL_METRICS } from '../../catalog';
+import * as app from '../../catalog/application';
 import { SCRAPE_SERIES_NAMES } from '../../catalog/selfMonitoring';
 import { secretPlaceholder } from '../../stacks/config/secrets';
 import { requireTool } from '../tools';
@@ -361,6 +362,42 @@ describe('live stack', () => {
       // A request trace: a server span with its HTTP route, as a runbook's "open a slow trace" needs.
       const spans = traces.flatMap((t) => t.spans);
       expect(spans.some((s) => (s.tags ?? []).some((t) => t.key === 'http.route' || t.key === 'http.target' || t.key === 'url.path')), `an HTTP span of ${service}`).toBe(true);
+    }
+  });
+
+  it('links slow requests to their traces: the exemplars Prometheus keeps name traces Jaeger has', async () => {
+    // What the "Slow requests, with traces" panel asks Prometheus for, and where its dots lead.
+    const overview = stack.rendered.dashboards.find((d) => dashboardUid(d.json) === DASHBOARD_UIDS.serviceOverview)!;
+    type PanelJson = { title?: string; panels?: PanelJson[]; targets?: { expr: string; exemplar?: boolean }[] };
+    const all = (ps: PanelJson[] = []): PanelJson[] => ps.flatMap((p) => [p, ...all(p.panels)]);
+    const target = all((overview.json as PanelJson).panels).find((p) => p.title === 'Slow requests, with traces')!.targets![0];
+    expect(target.exemplar).toBe(true);
+    const expr = interpolate(target.expr, { ...builtinVariables({ scrapeIntervalSeconds: stack.intervalSeconds, rangeSeconds: RANGE_SECONDS }), service: '.*' }, 'Slow requests, with traces');
+    const label = app.http_request_duration_seconds.exemplarTraceLabel!;
+    const end = Date.now() / 1000;
+    const found = await pollUntil(
+      'exemplars with trace IDs for every app',
+      async () => {
+        const series = await stack.prom.exemplars(expr, end - 600, Date.now() / 1000);
+        const byService = new Map<string, string[]>();
+        for (const s of series) for (const e of s.exemplars) if (e.labels[label]) byService.set(s.seriesLabels.service, [...(byService.get(s.seriesLabels.service) ?? []), e.labels[label]]);
+        const services = stack.rendered.config.apps.map((a) => a.name);
+        return services.every((sv) => byService.has(sv)) ? done(byService) : notYet(`exemplars for ${[...byService.keys()].join(', ') || 'no app'}`);
+      },
+      { timeoutMs: 30_000 },
+    );
+    for (const [service, ids] of found) {
+      // Spans are batched before export: the trace may reach Jaeger a few seconds after the sample.
+      const id = ids[0];
+      const tr = await pollUntil(
+        `trace ${id} of ${service} in Jaeger`,
+        async () => {
+          const t = await jaegerTrace(stack.jaeger, id);
+          return t ? done(t) : notYet('not in Jaeger yet');
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(Object.values(tr.processes ?? {}).map((p) => p.serviceName)).toContain(service);
     }
   });
 

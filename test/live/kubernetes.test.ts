@@ -113,6 +113,8 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
     expect(workloads.length).toBeGreaterThan(5);
     const problems = await waitWorkloadsReady(cluster.admin, objects, READY_TIMEOUT_MS);
     log(`${stack}: ${workloads.length - problems.length}/${workloads.length} workloads Ready`);
+    // A control-plane process that died explains everything after it.
+    expect(cluster.exited()).toBeUndefined();
     expect(problems).toEqual([]);
   }, READY_TIMEOUT_MS + 30_000);
 

@@ -65,17 +65,22 @@ async function waitFor(what: string, probe: () => Promise<string | true>, procs:
   );
 }
 
-export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
-  const log = options.log ?? (() => {});
-  const timeoutMs = options.timeoutMs ?? 90_000;
-  const dir = options.dir;
-  const bins = {
+/** The pinned builds; a missing one throws saying to run `npm run tools`. */
+export function controlPlaneBinaries(): Record<'etcd' | 'apiserver' | 'controllerManager' | 'scheduler' | 'kwok', string> {
+  return {
     etcd: toolPath('etcd'),
     apiserver: toolPath('kube-apiserver'),
     controllerManager: toolPath('kube-controller-manager'),
     scheduler: toolPath('kube-scheduler'),
     kwok: toolPath('kwok'),
   };
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const log = options.log ?? (() => {});
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const dir = options.dir;
+  const bins = controlPlaneBinaries();
   fs.mkdirSync(dir, { recursive: true });
   const started = Date.now();
   const pki = makePki(path.join(dir, 'pki'));

@@ -18,13 +18,14 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { K8S_APP_LABELS, PORTS } from '../../generators/topology';
 import { ApiError, KubeClient, describeObject, type KubeObject } from '../../live/kubernetes/client';
-import { NODE_NAMES, startControlPlane, type ControlPlane } from '../../live/kubernetes/controlPlane';
+import { NODE_NAMES, controlPlaneBinaries, startControlPlane, type ControlPlane } from '../../live/kubernetes/controlPlane';
 import { applyAll, checkAutoscalers, checkClaimsBound, checkDisruptionBudgets, deleteAll, waitWorkloadsReady, type ApplyResult } from '../../live/kubernetes/deploy';
 import { DiscoveringPrometheus, kubernetesJobs, type ActiveTarget } from '../../live/kubernetes/discovery';
 import { writeKubeconfig } from '../../live/kubernetes/kubeconfig';
 import { installDefaultStorageClass, volumesForClaims } from '../../live/kubernetes/storage';
 import { splitConfig } from '../../stacks/config/fromYaml';
 import { parseStackConfig, type StackConfig } from '../../stacks/config/schema';
+import { toolPath } from '../../toolchain/paths';
 import { REPO } from '../helpers';
 import { stackFileConfig } from '../pulumiHarness';
 
@@ -67,6 +68,9 @@ let cluster: ControlPlane;
 const objectsOf = new Map<Stack, Promise<KubeObject[]>>();
 
 beforeAll(async () => {
+  // A missing build fails here, saying to run `npm run tools`, before anything starts.
+  controlPlaneBinaries();
+  toolPath('prometheus');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-k8s-'));
   // The programs run while the control plane starts.
   for (const s of STACKS) objectsOf.set(s, stackObjects(s));

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UPSTREAM, type UpstreamProgram } from '../stacks/versions';
-import { publishedReplaces, replaceDirectives } from '../toolchain/build';
+import { publishedReplaces, replaceDirectives, stampOf } from '../toolchain/build';
 import { COMMANDS, commandName } from '../toolchain/paths';
 
 const K8S_GO_MOD = `module k8s.io/kubernetes
@@ -80,5 +80,16 @@ describe('toolchain: binary names', () => {
 
   it('every control-plane command is a toolchain command', () => {
     for (const c of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']) expect(COMMANDS[c], c).toBeDefined();
+  });
+});
+
+describe('toolchain: build stamps', () => {
+  it('a program that uses neither localReplaces nor binaryNames keeps the stamp it was built with (no rebuild)', () => {
+    expect(Object.keys(JSON.parse(stampOf(UPSTREAM.prometheus, 'go1.26.8')))).toEqual(['module', 'moduleVersion', 'commands', 'tags', 'versionVariables', 'placeholderAssets', 'go']);
+  });
+
+  it("the control plane's stamps carry the replace mapping and the binary name (a change rebuilds)", () => {
+    expect(JSON.parse(stampOf(UPSTREAM.kubernetes, 'go1.26.8')).localReplaces).toEqual({ modulePrefix: 'k8s.io/', version: 'v0.37.2' });
+    expect(JSON.parse(stampOf(UPSTREAM.etcd, 'go1.26.8')).binaryNames).toEqual({ '.': 'etcd' });
   });
 });

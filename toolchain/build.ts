@@ -23,9 +23,9 @@ function goVersion(): string {
   return r.stdout.trim();
 }
 
-/** What a build depends on; a change to any of it rebuilds. */
-function stampOf(p: UpstreamProgram, go: string): string {
-  return `${JSON.stringify({ module: p.module, moduleVersion: p.moduleVersion, commands: p.commands, tags: p.tags ?? [], versionVariables: p.versionVariables ?? [], placeholderAssets: p.placeholderAssets ?? [], localReplaces: p.localReplaces ?? null, binaryNames: p.binaryNames ?? {}, go: p.goToolchain ?? go }, null, 2)}\n`;
+/** What a build depends on; a change to any of it rebuilds. Fields a program does not use are left out, so adding one does not rebuild the others. */
+export function stampOf(p: UpstreamProgram, go: string): string {
+  return `${JSON.stringify({ module: p.module, moduleVersion: p.moduleVersion, commands: p.commands, tags: p.tags ?? [], versionVariables: p.versionVariables ?? [], placeholderAssets: p.placeholderAssets ?? [], ...(p.localReplaces ? { localReplaces: p.localReplaces } : {}), ...(p.binaryNames ? { binaryNames: p.binaryNames } : {}), go: p.goToolchain ?? go }, null, 2)}\n`;
 }
 
 function isCurrent(key: UpstreamKey, stamp: string): boolean {

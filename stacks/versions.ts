@@ -38,6 +38,20 @@ export interface UpstreamProgram {
    * cache, for this build only (GOTOOLCHAIN).
    */
   readonly goToolchain?: string;
+  /**
+   * Monorepos whose go.mod replaces sibling modules with local directories (Kubernetes'
+   * `k8s.io/api => ./staging/src/k8s.io/api`, etcd's `go.etcd.io/etcd/api/v3 => ../api`): no module
+   * download carries those directories, so each such replace of a module under `modulePrefix` is
+   * pointed at the published `version` of the same release instead. Any other local replace
+   * still fails the build.
+   */
+  readonly localReplaces?: { readonly modulePrefix: string; readonly version: string };
+  /**
+   * Binary names that differ from Go's default (the package path's last element without a
+   * major-version suffix): command directory -> name. etcd's main package is its server module's
+   * root (`go.etcd.io/etcd/server/v3`), which Go would name `server`.
+   */
+  readonly binaryNames?: Readonly<Record<string, string>>;
 }
 
 const PROMETHEUS_COMMON_VERSION = 'github.com/prometheus/common/version';
@@ -109,6 +123,37 @@ export const UPSTREAM = {
     commands: ['cmd/thanos'],
     versionVariables: promVersion('0.42.5'),
     goToolchain: 'go1.27.3',
+  },
+  // The local control plane the kubernetes stacks are deployed to in the tests
+  // (live/kubernetes/): etcd, the API server, controller manager and scheduler of one release, and
+  // kwok's fake nodes in place of kubelets. Nothing here is deployed by the stacks.
+  etcd: {
+    // The server module's root package is etcd's main; its sibling modules (api, client, pkg)
+    // are replaced by local directories in its go.mod and published at the same version.
+    release: '3.7.3',
+    module: 'go.etcd.io/etcd/server/v3',
+    moduleVersion: 'v3.7.3',
+    commands: ['.'],
+    binaryNames: { '.': 'etcd' },
+    localReplaces: { modulePrefix: 'go.etcd.io/etcd/', version: 'v3.7.3' },
+  },
+  kubernetes: {
+    // k8s.io/kubernetes replaces its staging modules (k8s.io/api, k8s.io/client-go, ...) with
+    // ./staging/src/...; release 1.37.2 publishes them as v0.37.2.
+    release: '1.37.2',
+    module: 'k8s.io/kubernetes',
+    moduleVersion: 'v1.37.2',
+    commands: ['cmd/kube-apiserver', 'cmd/kube-controller-manager', 'cmd/kube-scheduler'],
+    versionVariables: ['gitVersion=v1.37.2', 'gitMajor=1', 'gitMinor=37', 'gitTreeState=clean'].map((v) => `k8s.io/component-base/version.${v}`),
+    localReplaces: { modulePrefix: 'k8s.io/', version: 'v0.37.2' },
+  },
+  kwok: {
+    // Fake nodes: kwok plays the kubelet's part (pods scheduled to its nodes become Running and
+    // Ready) so Deployments, StatefulSets and DaemonSets roll out without a container runtime.
+    release: '0.8.0',
+    module: 'sigs.k8s.io/kwok',
+    moduleVersion: 'v0.8.0',
+    commands: ['cmd/kwok'],
   },
 } as const satisfies Record<string, UpstreamProgram>;
 

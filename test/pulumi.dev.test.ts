@@ -15,8 +15,7 @@ import { GRAFANA_DASHBOARDS_DIR } from '../stacks/paths';
 import { splitConfig } from '../stacks/config/fromYaml';
 import { parseStackConfig, type StackConfig } from '../stacks/config/schema';
 import { REPO } from './helpers';
-import { secretsFor } from './pulumiKubernetesSuite';
-import { FAKE_SECRETS, SECRET_NEEDLES, anyLeaks, byType, isSecretWrapper, plainLeaks, registeredUrns, settle, setupStack, stackFileConfig, type Registered } from './pulumiHarness';
+import { FAKE_SECRETS, SECRET_NEEDLES, anyLeaks, byType, isSecretWrapper, plainLeaks, registeredUrns, secretsFor, settle, setupStack, stackFileConfig, type Registered } from './pulumiHarness';
 import { DOCKER, inputsOf, isPinned, stateOf, uploadedFiles, type DockerContainer } from './pulumiViews';
 
 const STACK = 'dev';

@@ -9,8 +9,11 @@ import * as yaml from 'js-yaml';
 import * as pulumi from '@pulumi/pulumi';
 import { specialSecretSig, specialSigKey } from '@pulumi/pulumi/runtime/rpc';
 import { splitConfig } from '../stacks/config/fromYaml';
+import { parseStackConfig } from '../stacks/config/schema';
 import type { SecretKey } from '../stacks/config/secrets';
-import { REPO } from './helpers';
+
+/** The repository root (not from ./helpers, which needs vitest: test/live/kubernetesObjects.ts runs this harness as a plain process). */
+const REPO = path.resolve(__dirname, '..');
 
 export interface Registered {
   readonly type: string;
@@ -90,6 +93,13 @@ export function setupMocks(stack: string): Registered[] {
     false,
   );
   return registered;
+}
+
+/** The secrets a stack file's config requires, plus any optional ones named. */
+export function secretsFor(stack: string, optional: SecretKey[] = []): Partial<Record<SecretKey, string>> {
+  const { raw } = splitConfig(stack, stackFileConfig(stack));
+  const keys = [...parseStackConfig(stack, raw, {}, 'render').requiredSecrets, ...optional];
+  return Object.fromEntries(keys.map((k) => [k, FAKE_SECRETS[k]]));
 }
 
 /** Real stack file + the given secrets; returns the list resources are recorded into. */

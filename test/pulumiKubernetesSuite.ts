@@ -19,7 +19,7 @@ import { splitConfig } from '../stacks/config/fromYaml';
 import { parseStackConfig, type StackConfig } from '../stacks/config/schema';
 import type { SecretKey } from '../stacks/config/secrets';
 import { REPO } from './helpers';
-import { FAKE_SECRETS, SECRET_NEEDLES, anyLeaks, byType, isSecretWrapper, plainLeaks, registeredUrns, settle, setupStack, stackFileConfig, type Registered } from './pulumiHarness';
+import { FAKE_SECRETS, SECRET_NEEDLES, anyLeaks, byType, isSecretWrapper, plainLeaks, registeredUrns, secretsFor, settle, setupStack, stackFileConfig, type Registered } from './pulumiHarness';
 import {
   K8S,
   inputsOf,
@@ -39,13 +39,6 @@ import {
   type Ingress,
   type Pvc,
 } from './pulumiViews';
-
-/** The secrets a stack file's config requires, plus any optional ones named. */
-export function secretsFor(stack: string, optional: SecretKey[] = []): Partial<Record<SecretKey, string>> {
-  const { raw } = splitConfig(stack, stackFileConfig(stack));
-  const keys = [...parseStackConfig(stack, raw, {}, 'render').requiredSecrets, ...optional];
-  return Object.fromEntries(keys.map((k) => [k, FAKE_SECRETS[k]]));
-}
 
 export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[] = []): void {
   const secrets = secretsFor(stack, optionalSecrets);

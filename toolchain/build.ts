@@ -23,9 +23,9 @@ function goVersion(): string {
   return r.stdout.trim();
 }
 
-/** What a build depends on; a change to any of it rebuilds. */
-function stampOf(p: UpstreamProgram, go: string): string {
-  return `${JSON.stringify({ module: p.module, moduleVersion: p.moduleVersion, commands: p.commands, tags: p.tags ?? [], versionVariables: p.versionVariables ?? [], placeholderAssets: p.placeholderAssets ?? [], go: p.goToolchain ?? go }, null, 2)}\n`;
+/** What a build depends on; a change to any of it rebuilds. Fields a program does not use are left out, so adding one does not rebuild the others. */
+export function stampOf(p: UpstreamProgram, go: string): string {
+  return `${JSON.stringify({ module: p.module, moduleVersion: p.moduleVersion, commands: p.commands, tags: p.tags ?? [], versionVariables: p.versionVariables ?? [], placeholderAssets: p.placeholderAssets ?? [], ...(p.localReplaces ? { localReplaces: p.localReplaces } : {}), ...(p.binaryNames ? { binaryNames: p.binaryNames } : {}), go: p.goToolchain ?? go }, null, 2)}\n`;
 }
 
 function isCurrent(key: UpstreamKey, stamp: string): boolean {
@@ -78,14 +78,11 @@ function log(line: string): void {
   process.stdout.write(`[tools] ${line}\n`);
 }
 
-/** Where the module's source is (downloaded from the module proxy) and the replace directives of its go.mod. */
-function downloadModule(p: UpstreamProgram, label: string): { dir: string; replaces: string[] } {
-  const r = spawnSync('go', ['mod', 'download', '-json', `${p.module}@${p.moduleVersion}`], { env: goEnv(p.goToolchain), encoding: 'utf8', cwd: cacheDir() });
-  if (r.status !== 0) throw new Error(`${label}: cannot download ${p.module}@${p.moduleVersion} from the Go module proxy:\n${(r.stdout + r.stderr).trim().split('\n').slice(-5).join('\n')}`);
-  const info = JSON.parse(r.stdout) as { Dir: string; GoMod: string };
+/** The replace directives of a go.mod (single-line and block form), comments removed. */
+export function replaceDirectives(goMod: string): string[] {
   const replaces: string[] = [];
   let block = false;
-  for (const raw of fs.readFileSync(info.GoMod, 'utf8').split('\n')) {
+  for (const raw of goMod.split('\n')) {
     const line = raw.replace(/\/\/.*$/, '').trim();
     if (block) {
       if (line === ')') block = false;
@@ -93,11 +90,45 @@ function downloadModule(p: UpstreamProgram, label: string): { dir: string; repla
     } else if (line === 'replace (') block = true;
     else if (line.startsWith('replace ')) replaces.push(line.slice('replace '.length).trim());
   }
-  for (const rep of replaces) {
-    const target = rep.split('=>')[1].trim();
-    if (target.startsWith('.') || target.startsWith('/')) throw new Error(`${label}: its go.mod replaces a module with a local directory (${rep}); map it to a published module version in toolchain/build.ts`);
-  }
-  return { dir: info.Dir, replaces };
+  return replaces;
+}
+
+const isLocalPath = (target: string) => target.startsWith('./') || target.startsWith('../') || target.startsWith('/') || target === '.' || target === '..';
+const withoutMajor = (modulePath: string) => modulePath.replace(/\/v[0-9]+$/, '');
+
+/**
+ * The replace directives the wrapper module carries: upstream's, with each local-directory
+ * replace of a sibling module (UpstreamProgram.localReplaces) pointed at its published version,
+ * `M => ./staging/src/M` or `M => ../x` becoming `M => M <version>`. A local replace that is not
+ * one (another module prefix, or a directory that is not that module's) is an error naming it:
+ * no module download carries the directory, and guessing a version would build something else.
+ */
+export function publishedReplaces(replaces: readonly string[], p: UpstreamProgram, label: string): string[] {
+  return replaces.map((rep) => {
+    const [from, to] = rep.split('=>').map((x) => x.trim());
+    const target = to.split(/\s+/)[0];
+    if (!isLocalPath(target)) return rep;
+    const modulePath = from.split(/\s+/)[0];
+    const local = p.localReplaces;
+    const fix = 'map it to a published module version in stacks/versions.ts (localReplaces)';
+    if (local === undefined) throw new Error(`${label}: its go.mod replaces a module with a local directory (${rep}); ${fix}`);
+    // The directory must be the module's own: ./staging/src/<module> (Kubernetes) or a sibling
+    // directory whose path is the module path's tail (etcd: ../client/pkg for go.etcd.io/etcd/client/pkg/v3).
+    const dir = withoutMajor(target.replace(/^\.\/staging\/src\//, '').replace(/^(\.\.\/)+/, '').replace(/^\.\//, '').replace(/\/+$/, ''));
+    const ownDirectory = dir !== '' && !dir.startsWith('/') && (withoutMajor(modulePath) === dir || withoutMajor(modulePath).endsWith(`/${dir}`));
+    if (!modulePath.startsWith(local.modulePrefix) || !ownDirectory) {
+      throw new Error(`${label}: its go.mod replaces ${modulePath} with the local directory ${target}, which is not a sibling module under ${local.modulePrefix} published at ${local.version}; ${fix}`);
+    }
+    return `${modulePath} => ${modulePath} ${local.version}`;
+  });
+}
+
+/** Where the module's source is (downloaded from the module proxy) and the replace directives of its go.mod. */
+function downloadModule(p: UpstreamProgram, label: string): { dir: string; replaces: string[] } {
+  const r = spawnSync('go', ['mod', 'download', '-json', `${p.module}@${p.moduleVersion}`], { env: goEnv(p.goToolchain), encoding: 'utf8', cwd: cacheDir() });
+  if (r.status !== 0) throw new Error(`${label}: cannot download ${p.module}@${p.moduleVersion} from the Go module proxy:\n${(r.stdout + r.stderr).trim().split('\n').slice(-5).join('\n')}`);
+  const info = JSON.parse(r.stdout) as { Dir: string; GoMod: string };
+  return { dir: info.Dir, replaces: publishedReplaces(replaceDirectives(fs.readFileSync(info.GoMod, 'utf8')), p, label) };
 }
 
 function wrapperGoMod(key: UpstreamKey, p: UpstreamProgram, replaces: readonly string[]): string {
@@ -134,7 +165,10 @@ async function build(key: UpstreamKey, go: string): Promise<void> {
   fs.mkdirSync(path.join(staging, 'bin'), { recursive: true });
   const ldflags = ['-s', '-w', ...(p.versionVariables ?? []).flatMap((v) => ['-X', v])].join(' ');
   const flags = ['-trimpath', `-ldflags=${ldflags}`, ...(p.tags && p.tags.length > 0 ? [`-tags=${p.tags.join(',')}`] : [])];
-  const packagePaths = p.commands.map((c) => (c === '.' ? p.module : `${p.module}/${c}`));
+  const packageOf = (c: string) => (c === '.' ? p.module : `${p.module}/${c}`);
+  // Commands with Go's default binary name are built together; a renamed one (etcd) on its own.
+  const defaultNamed = p.commands.filter((c) => p.binaryNames?.[c] === undefined);
+  const renamed = p.commands.filter((c) => p.binaryNames?.[c] !== undefined);
   log(`${label}: building ${p.commands.map((c) => commandName(key, c)).join(', ')} from ${p.module}@${p.moduleVersion}`);
   const started = Date.now();
   try {
@@ -150,7 +184,7 @@ async function build(key: UpstreamKey, go: string): Promise<void> {
     const wrapper = path.join(staging, 'wrapper');
     fs.mkdirSync(wrapper);
     const own = [...replaces];
-    if (replaces.length > 0) log(`${label}: carrying the ${replaces.length} replace directive(s) of its go.mod`);
+    if (replaces.length > 0) log(`${label}: carrying the ${replaces.length} replace directive(s) of its go.mod${p.localReplaces ? ` (local ${p.localReplaces.modulePrefix} directories as ${p.localReplaces.version})` : ''}`);
     if (placeholders.length > 0) {
       log(`${label}: the module embeds UI bundles it does not ship (${placeholders.join(', ')}); building with a placeholder page`);
       const copy = path.join(wrapper, 'src');
@@ -164,7 +198,8 @@ async function build(key: UpstreamKey, go: string): Promise<void> {
       own.push(`${p.module} => ./src`);
     }
     fs.writeFileSync(path.join(wrapper, 'go.mod'), wrapperGoMod(key, p, own));
-    await run('go', ['build', ...flags, '-o', path.join(staging, 'bin') + path.sep, ...packagePaths], env, wrapper, label);
+    if (defaultNamed.length > 0) await run('go', ['build', ...flags, '-o', path.join(staging, 'bin') + path.sep, ...defaultNamed.map(packageOf)], env, wrapper, label);
+    for (const c of renamed) await run('go', ['build', ...flags, '-o', path.join(staging, 'bin', commandName(key, c)), packageOf(c)], env, wrapper, label);
     fs.rmSync(wrapper, { recursive: true, force: true });
     fs.writeFileSync(path.join(staging, STAMP), stamp);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UPSTREAM, type UpstreamKey } from '../stacks/versions';
+import { UPSTREAM, type UpstreamKey, type UpstreamProgram } from '../stacks/versions';
 
 export function cacheDir(): string {
   const fromEnv = process.env.OBSERVATORY_CACHE;
@@ -18,10 +18,17 @@ export function programDir(key: UpstreamKey): string {
   return path.join(cacheDir(), 'tools', `${key}-${UPSTREAM[key].release}`);
 }
 
-/** Binary name of a command directory: the last path element, or the module's for `.`. */
+/**
+ * Binary name of a command directory: the program's binaryNames entry, else Go's default, the
+ * last element of the package path (the module's for `.`) without a major-version suffix.
+ */
 export function commandName(key: UpstreamKey, command: string): string {
-  const p = command === '.' ? UPSTREAM[key].module : command;
-  return p.split('/').pop() as string;
+  const program: UpstreamProgram = UPSTREAM[key];
+  const named = program.binaryNames?.[command];
+  if (named !== undefined) return named;
+  const parts = (command === '.' ? program.module : command).split('/');
+  const last = parts[parts.length - 1];
+  return /^v[0-9]+$/.test(last) && parts.length > 1 ? parts[parts.length - 2] : last;
 }
 
 /** Every command the toolchain provides, by binary name, with the program it belongs to. */

@@ -10,7 +10,7 @@
 import { ObservatoryError } from '../catalog/errors';
 import { absent, series } from '../catalog/query';
 import * as self from '../catalog/selfMonitoring';
-import { K8S_APP_LABELS, SCRAPE_ANNOTATIONS, nodeExporterPort } from '../generators/topology';
+import { K8S_APP_LABELS, SCRAPE_ANNOTATIONS, nodeExporterNamespace, nodeExporterPort } from '../generators/topology';
 import { appServices, infrastructureServices, type ScrapedService } from '../generators/prometheusConfig';
 import type { StackConfig } from '../stacks/config/schema';
 import { input, steady } from './scenarioKit';
@@ -82,16 +82,17 @@ function jobRunbook(config: StackConfig, s: ScrapedService): RunbookText {
  */
 function nodeExporterRunbook(config: StackConfig, s: ScrapedService): RunbookText {
   const port = nodeExporterPort(config);
-  const ns = config.namespace;
+  const ns = nodeExporterNamespace(config);
   return {
     meaning: `Prometheus has no scrape target of job ${s.job} at all, so the host metrics (CPU, memory, disk, network) and every host alert are gone. Unlike TargetDown (the target exists and fails), nothing is even tried: no node-exporter pod is Running with an IP.`,
     causes: [
       `Port ${port} is taken on the nodes' host network by another node_exporter (kube-prometheus-stack, or another Observatory stack in the same cluster): the scheduler leaves every node-exporter pod Pending ("didn't have free ports for the requested pod ports"), and \`pulumi up\` waits for the DaemonSet until it times out.`,
+      `Pod Security refuses the pods: namespace ${ns} must enforce \`privileged\` (the stack labels it so; a cluster policy such as a Kyverno or Gatekeeper rule, or an admission configuration exempting no namespace, may forbid that). The DaemonSet exists with 0 pods and its FailedCreate events say "violates PodSecurity".`,
       `The node-exporter DaemonSet has no pods (deleted, or its pods lost the \`${K8S_APP_LABELS.name}=node-exporter\` label), or Prometheus cannot list pods (RBAC).`,
       'Only part of the stack was deployed: prometheus.yml from another render than these rules.',
     ],
     checks: [
-      `\`kubectl -n ${ns} get pods -l ${K8S_APP_LABELS.name}=node-exporter -o wide\`: Pending pods? \`kubectl -n ${ns} describe pod <pod>\` names the reason in its events.`,
+      `\`kubectl -n ${ns} get pods -l ${K8S_APP_LABELS.name}=node-exporter -o wide\`: Pending pods? \`kubectl -n ${ns} describe pod <pod>\` names the reason in its events; no pods at all: \`kubectl -n ${ns} describe daemonset node-exporter\`.`,
       `Who else holds the port: \`kubectl get pods -A -o jsonpath='{range .items[?(@.spec.hostNetwork==true)]}{.metadata.namespace}/{.metadata.name}{" "}{.spec.containers[*].ports[*].containerPort}{"\\n"}{end}' | grep -w ${port}\`.`,
       `Open Prometheus Status > Targets and Service discovery for job ${s.job}; the rendered job keeps only container port ${port} (generated/<stack>/prometheus/prometheus.yml).`,
     ],

@@ -4,7 +4,7 @@
  * attaches the `service` label the catalog's TARGET_LABELS promise.
  */
 import type { AppConfig, StackConfig } from '../stacks/config/schema';
-import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_LABELS, appReplicaHosts, hostOf, nodeExporterPort, watchedNamespaces } from './topology';
+import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_LABELS, appReplicaHosts, hostOf, nodeExporterNamespace, nodeExporterPort, watchedNamespaces } from './topology';
 import { generatedHeader, toYaml } from './yaml';
 
 /** Where the rules directory is mounted in the Prometheus container. */
@@ -81,12 +81,12 @@ function infrastructureJobs(config: StackConfig): ScrapeConfig[] {
   return infrastructureServices(config).map(({ job, service }) => {
     if (job === 'prometheus') return staticJob(job, [`localhost:${PORTS.prometheus}`], service);
     if (job === 'node-exporter' && config.target === 'kubernetes') {
-      // One node_exporter pod per node (DaemonSet, in the stack's namespace); instance becomes the
-      // node name. Only the configured port is kept: a pod of another node_exporter on the same
-      // label cannot slip in.
+      // One node_exporter pod per node (DaemonSet, in its own privileged namespace,
+      // nodeExporterNamespace); instance becomes the node name. Only the configured port is kept:
+      // a pod of another node_exporter on the same label cannot slip in.
       return {
         job_name: job,
-        kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [config.namespace] }, selectors: [{ role: 'pod', label: `${K8S_APP_LABELS.name}=node-exporter` }] }],
+        kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [nodeExporterNamespace(config)] }, selectors: [{ role: 'pod', label: `${K8S_APP_LABELS.name}=node-exporter` }] }],
         relabel_configs: [
           { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(nodeExporterPort(config)), action: 'keep' },
           { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'instance' },

@@ -48,6 +48,14 @@ export function nodeExporterPort(config: StackConfig): number {
   return config.exporters.node.port;
 }
 
+/**
+ * The namespace node_exporter runs in (kubernetes): exporters.node.namespace, default
+ * `<namespace>-node-exporter`. Its own, because its pods need Pod Security `privileged`.
+ */
+export function nodeExporterNamespace(config: StackConfig): string {
+  return config.exporters.node.namespace ?? `${config.namespace}-node-exporter`;
+}
+
 /** The namespaces whose pods the stack watches (kubernetes): its own first, then watchNamespaces. */
 export function watchedNamespaces(config: StackConfig): string[] {
   return [config.namespace, ...config.watchNamespaces];

@@ -153,7 +153,9 @@ describe('alert rules', () => {
     expect(page).toContain('Port 9110 is taken on the nodes\' host network by another node_exporter');
     expect(page).toContain('grep -w 9110');
     expect(page).toContain('`observatory:exporters.node.port`');
-    expect(page).toContain('`kubectl -n observatory get pods -l app.kubernetes.io/name=node-exporter -o wide`');
+    // node_exporter runs in its own namespace, <namespace>-node-exporter by default.
+    expect(page).toContain('`kubectl -n observatory-node-exporter get pods -l app.kubernetes.io/name=node-exporter -o wide`');
+    expect(page).toContain('namespace observatory-node-exporter must enforce `privileged`');
     const promYml = artifacts.find((a) => a.path === 'prometheus/prometheus.yml')!.content;
     expect(promYml).toContain('regex: "9110"');
     // docker runs one node_exporter on the stack network: no host port to clash on

@@ -6,7 +6,7 @@
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PrometheusConfig } from '../generators/prometheusConfig';
-import { FAKE_SECRETS, byType, settle, setConfig, setupMocks, type Registered } from './pulumiHarness';
+import { FAKE_SECRETS, byType, registeredUrns, settle, setConfig, setupMocks, type Registered } from './pulumiHarness';
 import { K8S, inputsOf, podFiles, workload, type Ingress, type NetworkPolicy, type Pvc, type Role, type RoleBinding } from './pulumiViews';
 
 const registered: Registered[] = setupMocks('prod');
@@ -16,7 +16,7 @@ const raw = {
   target: 'kubernetes',
   apps: [{ name: 'checkout', image: 'registry.corp.internal/checkout:2.0.1', port: 8080, memoryTarget: 80 }],
   watchNamespaces: ['shop', 'payments'],
-  exporters: { node: { port: 9110 } },
+  exporters: { node: { port: 9110, namespace: 'host-agents' } },
   storage: { storageClass: 'fast-ssd' },
   grafana: { ingress: { host: 'grafana.corp.internal', className: 'nginx', tlsSecretName: 'grafana-tls' } },
   alerts: { runbookBaseUrl: 'https://runbooks.corp.internal/observatory' },
@@ -39,11 +39,12 @@ describe('kubernetes options through the Pulumi program', () => {
   it('watched namespaces: a discovery Role and RoleBinding in each, bound to the ServiceAccount in the stack namespace', () => {
     const roles = byType(registered, K8S.role).map((r) => inputsOf<Role>(r));
     // Registration order follows the outputs they wait for; compare as sets.
-    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['observatory', 'payments', 'shop']);
+    // host-agents: node_exporter's namespace (exporters.node.namespace), for the node-exporter job.
+    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['host-agents', 'observatory', 'payments', 'shop']);
     for (const r of roles) expect(r.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
     const bindings = byType(registered, K8S.roleBinding).map((r) => inputsOf<RoleBinding>(r));
     expect(bindings.map((b) => [b.metadata.namespace, b.subjects]).sort()).toEqual(
-      ['observatory', 'payments', 'shop'].map((ns) => [ns, [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'observatory' }]]),
+      ['host-agents', 'observatory', 'payments', 'shop'].map((ns) => [ns, [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'observatory' }]]),
     );
   });
 
@@ -52,6 +53,21 @@ describe('kubernetes options through the Pulumi program', () => {
     expect(promYml.scrape_configs.find((j) => j.job_name === 'apps')!.kubernetes_sd_configs![0].namespaces).toEqual({ names: ['observatory', 'shop', 'payments'] });
     const jaeger = byType(registered, K8S.networkPolicy).map((r) => inputsOf<NetworkPolicy>(r)).find((p) => p.metadata.name === 'jaeger-ingress')!;
     expect(jaeger.spec.ingress[1].from).toContainEqual({ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop', 'payments'] }] } });
+  });
+
+  it('node_exporter in exporters.node.namespace: created privileged under its component, the DaemonSet there, the shipped job discovers there', () => {
+    type Ns = { metadata: { name: string; labels: Record<string, string> } };
+    const namespaces = byType(registered, K8S.namespace);
+    expect(namespaces.map((r) => [r.name, inputsOf<Ns>(r).metadata.name]).sort()).toEqual([['observatory-namespace', 'observatory'], ['observatory-node-exporter-namespace', 'host-agents']]);
+    const mine = namespaces.find((r) => inputsOf<Ns>(r).metadata.name === 'host-agents')!;
+    expect(inputsOf<Ns>(mine).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    // Mock URNs carry the parent's type (<parentType>$<type>::<name>): a child of the NodeExporter component.
+    expect(registeredUrns().filter((u) => u.endsWith(`::${mine.name}`)).map((u) => u.split('::')[2])).toEqual([`observatory:kubernetes:NodeExporter$${K8S.namespace}`]);
+    expect(byType(registered, K8S.daemonSet).map((r) => inputsOf<{ metadata: { namespace: string } }>(r).metadata.namespace)).toEqual(['host-agents']);
+    const promYml = yaml.load(podFiles(registered, workload(registered, 'prometheus').spec).get('/etc/prometheus/config/prometheus.yml')!) as PrometheusConfig;
+    expect(promYml.scrape_configs.find((j) => j.job_name === 'node-exporter')!.kubernetes_sd_configs![0].namespaces).toEqual({ names: ['host-agents'] });
+    // The apps job does not watch it: no app belongs there.
+    expect(promYml.scrape_configs.find((j) => j.job_name === 'apps')!.kubernetes_sd_configs![0].namespaces!.names).not.toContain('host-agents');
   });
 
   it('node_exporter on exporters.node.port: the DaemonSet listens there and the shipped scrape job keeps only that port', () => {

@@ -9,7 +9,7 @@ import * as yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PrometheusConfig } from '../generators/prometheusConfig';
 import { renderStack } from '../render/renderStack';
-import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_NAMES, internalEndpoints } from '../generators/topology';
+import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_NAMES, internalEndpoints, nodeExporterNamespace } from '../generators/topology';
 import { routeOf } from '../stacks/artifacts';
 import { GRAFANA_DASHBOARDS_DIR } from '../stacks/paths';
 import { discoverySuffixes } from '../stacks/kubernetes/prometheus';
@@ -103,7 +103,10 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
         if (secrets.redisPassword !== undefined) expected.push([K8S.secret, `${n}-redis-exporter-password`]);
         expected.push([K8S.deployment, `${n}-redis-exporter-deployment`], [K8S.service, `${n}-redis-exporter-service`], [K8S.networkPolicy, `${n}-redis-exporter-ingress`]);
       }
-      if (config.exporters.node.enabled) expected.push(['observatory:kubernetes:NodeExporter', `${n}-node-exporter`], [K8S.daemonSet, `${n}-node-exporter-daemonset`]);
+      if (config.exporters.node.enabled) {
+        expected.push(['observatory:kubernetes:NodeExporter', `${n}-node-exporter`], [K8S.namespace, `${n}-node-exporter-namespace`], [K8S.daemonSet, `${n}-node-exporter-daemonset`]);
+        expected.push([K8S.role, `${n}-prometheus-discovery-role-node-exporter`], [K8S.roleBinding, `${n}-prometheus-discovery-binding-node-exporter`]);
+      }
       for (const app of config.apps) {
         const a = `${n}-app-${app.name}`;
         expected.push(['observatory:kubernetes:Application', a], [K8S.deployment, `${a}-deployment`], [K8S.service, `${a}-service`], [K8S.hpa, `${a}-hpa`], [K8S.pdb, `${a}-pdb`]);
@@ -125,7 +128,9 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       for (const p of parsed) {
         const at = `${p.type}::${p.name}`;
         if (p.type === top) expect(p.parentType, at).toBeUndefined();
-        else if (p.type.startsWith('observatory:') || p.type === K8S.namespace) expect(p.parentType, at).toBe(top);
+        else if (p.type.startsWith('observatory:') || p.name === 'observatory-namespace') expect(p.parentType, at).toBe(top);
+        // node_exporter's namespace is its component's, not the stack's.
+        else if (p.type === K8S.namespace) expect([p.parentType, p.name], at).toEqual(['observatory:kubernetes:NodeExporter', 'observatory-node-exporter-namespace']);
         else expect(components.find((c) => c.type === p.parentType && p.name.startsWith(`${c.name}-`)), `${at} has no owning component`).toBeDefined();
       }
     });
@@ -143,12 +148,20 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       expect(e.prometheus).toBe(`http://prometheus.${config.namespace}.svc:9090`);
     });
 
-    it('puts everything in the configured namespace', () => {
-      const ns = byType(registered, K8S.namespace).map((r) => inputsOf<{ metadata: { name: string } }>(r).metadata.name);
-      expect(ns).toEqual([config.namespace]);
+    it('puts everything in the configured namespace (Pod Security restricted) but node_exporter, alone in its own privileged one', () => {
+      type Ns = { metadata: { name: string; labels: Record<string, string> } };
+      const namespaces = new Map(byType(registered, K8S.namespace).map((r) => [inputsOf<Ns>(r).metadata.name, inputsOf<Ns>(r).metadata.labels]));
+      const nodeNs = nodeExporterNamespace(config);
+      expect([...namespaces.keys()].sort()).toEqual(config.exporters.node.enabled ? [config.namespace, nodeNs].sort() : [config.namespace]);
+      expect(namespaces.get(config.namespace)).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' });
+      if (config.exporters.node.enabled) expect(namespaces.get(nodeNs)).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged' });
+      const privileged = new Set([K8S.daemonSet, K8S.role, K8S.roleBinding].map((t) => `${t} ${nodeNs}`));
       for (const r of registered.filter((x) => x.type.startsWith('kubernetes:') && x.type !== K8S.namespace)) {
-        expect(inputsOf<{ metadata: { namespace?: string } }>(r).metadata.namespace, r.name).toBe(config.namespace);
+        const ns = inputsOf<{ metadata: { namespace?: string } }>(r).metadata.namespace;
+        if (ns === nodeNs) expect(privileged.has(`${r.type} ${ns}`) && (r.type !== K8S.daemonSet || r.name.endsWith('node-exporter-daemonset')), r.name).toBe(true);
+        else expect(ns, r.name).toBe(config.namespace);
       }
+      if (config.exporters.node.enabled) expect(byType(registered, K8S.daemonSet).map((r) => inputsOf<{ metadata: { namespace: string } }>(r).metadata.namespace)).toEqual([nodeNs]);
     });
 
     it('claims name the StorageClass the stack names and none otherwise (the cluster default)', () => {
@@ -286,15 +299,19 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
   });
 
   describe(`${stack} (kubernetes): Prometheus can discover what it is told to scrape`, () => {
-    it('its ServiceAccount may get/list/watch pods in the namespace and nothing else', () => {
+    it("its ServiceAccount may get/list/watch pods in the namespace and node_exporter's, and nothing else", () => {
       const roles = byType(registered, K8S.role).map((r) => inputsOf<Role>(r));
-      expect(roles.map((r) => r.metadata.namespace).sort()).toEqual([config.namespace, ...config.watchNamespaces].sort());
-      const role = roles.find((r) => r.metadata.namespace === config.namespace)!;
-      expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
-      const binding = inputsOf<RoleBinding>(byType(registered, K8S.roleBinding)[0]);
+      const nodeNs = config.exporters.node.enabled ? [nodeExporterNamespace(config)] : [];
+      expect(roles.map((r) => r.metadata.namespace).sort()).toEqual([config.namespace, ...config.watchNamespaces, ...nodeNs].sort());
+      for (const role of roles) expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
       const sa = inputsOf<{ metadata: { name: string } }>(byType(registered, K8S.serviceAccount)[0]).metadata.name;
-      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
-      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa, namespace: config.namespace }]);
+      const bindings = byType(registered, K8S.roleBinding).map((r) => inputsOf<RoleBinding>(r));
+      expect(bindings.map((b) => b.metadata.namespace).sort()).toEqual(roles.map((r) => r.metadata.namespace).sort());
+      for (const binding of bindings) {
+        const role = roles.find((r) => r.metadata.namespace === binding.metadata.namespace)!;
+        expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
+        expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: sa, namespace: config.namespace }]);
+      }
       expect(workload(registered, 'prometheus').spec.serviceAccountName).toBe(sa);
       expect(byType(registered, 'kubernetes:rbac.authorization.k8s.io/v1:ClusterRole')).toEqual([]);
     });
@@ -316,6 +333,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       }
       if (config.exporters.node.enabled) {
         const nodeJob = promYml.scrape_configs.find((j) => j.job_name === 'node-exporter')!;
+        expect(nodeJob.kubernetes_sd_configs![0].namespaces?.names).toEqual([nodeExporterNamespace(config)]);
         const [k, v] = nodeJob.kubernetes_sd_configs![0].selectors![0].label.split('=');
         expect(workload(registered, 'node-exporter').labels[k]).toBe(v);
         expect(workload(registered, 'node-exporter').spec.containers[0].ports?.map((p) => p.containerPort)).toEqual([PORTS.nodeExporter]);

@@ -14,6 +14,7 @@ import { buildGrafanaContainer, buildGrafanaUploads } from '../stacks/docker/gra
 import { buildDeploymentSpec, buildHpaSpec, buildPdbSpec } from '../stacks/kubernetes/application';
 import { buildGrafanaDeployment, buildGrafanaIngress, planGrafana } from '../stacks/kubernetes/grafana';
 import { buildNodeExporterDaemonSet } from '../stacks/kubernetes/nodeExporter';
+import { buildNodeExporterNamespace, buildStackNamespace } from '../stacks/kubernetes/podSecurity';
 import { buildContainer, buildPvcArgs, buildServiceArgs } from '../stacks/kubernetes/pod';
 import { buildPrometheusDeployment, buildPrometheusRoleBinding, discoverySuffixes, planPrometheus } from '../stacks/kubernetes/prometheus';
 import { jaegerIngressRules } from '../stacks/kubernetes/jaeger';
@@ -209,6 +210,22 @@ describe('kubernetes builders', () => {
     const off = config({ exporters: { node: { enabled: false } } });
     expect(buildScrapeConfigs(off).map((j) => j.job_name)).not.toContain('node-exporter');
     expect(infraRecipes(off, false).nodeExporter).toBeUndefined();
+  });
+
+  it('Pod Security: the stack namespace enforces restricted; node_exporter gets its own privileged namespace, which the node-exporter job discovers in', () => {
+    const levels = (labels: Record<string, string>) => ['enforce', 'audit', 'warn'].map((m) => labels[`pod-security.kubernetes.io/${m}`]);
+    const stackNs = data<{ metadata: { name: string; labels: Record<string, string> } }>(buildStackNamespace(c));
+    expect([stackNs.metadata.name, ...levels(stackNs.metadata.labels)]).toEqual(['observatory', 'restricted', 'restricted', 'restricted']);
+    const nodeNs = data<{ metadata: { name: string; labels: Record<string, string> } }>(buildNodeExporterNamespace(c));
+    expect([nodeNs.metadata.name, ...levels(nodeNs.metadata.labels)]).toEqual(['observatory-node-exporter', 'privileged', 'privileged', 'privileged']);
+    expect(buildScrapeConfigs(c).find((j) => j.job_name === 'node-exporter')!.kubernetes_sd_configs![0].namespaces).toEqual({ names: ['observatory-node-exporter'] });
+    // Derived from the stack namespace, or named.
+    const other = config({ namespace: 'mon', exporters: { node: { namespace: 'host-agents' } } });
+    expect(data<{ metadata: { name: string } }>(buildNodeExporterNamespace(config({ namespace: 'mon' }))).metadata.name).toBe('mon-node-exporter');
+    expect(data<{ metadata: { name: string } }>(buildNodeExporterNamespace(other)).metadata.name).toBe('host-agents');
+    expect(buildScrapeConfigs(other).find((j) => j.job_name === 'node-exporter')!.kubernetes_sd_configs![0].namespaces).toEqual({ names: ['host-agents'] });
+    // The apps job still watches the stack namespace only: node_exporter's is no app namespace.
+    expect(buildScrapeConfigs(other).find((j) => j.job_name === 'apps')!.kubernetes_sd_configs![0].namespaces).toEqual({ names: ['mon'] });
   });
 
   it('Grafana Ingress: the host to the Service http port, class and TLS Secret from config, no wait for an address', () => {

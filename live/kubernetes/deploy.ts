@@ -236,24 +236,32 @@ export async function deleteAll(client: KubeClient, objects: readonly KubeObject
   for (const o of ordered.filter((x) => x.kind !== 'Namespace')) await client.delete(o);
   const namespaces = [...new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined))];
   const kinds = objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }));
-  const problems: string[] = [];
-  for (const ns of namespaces) {
-    try {
-      await pollUntil(`namespace ${ns} empty`, async () => {
-        const left = await leftovers(client, ns, kinds);
-        return left.length === 0 ? done(undefined) : notYet(left.join(', '));
-      }, { timeoutMs, intervalMs: 500 });
-    } catch (e) {
-      problems.push(`namespace ${ns} not empty after deleting the stack's objects: ${(e as Error).message}`);
-    }
-  }
-  for (const o of ordered.filter((x) => x.kind === 'Namespace')) {
-    await client.delete(o);
-    try {
-      await pollUntil(`${describeObject(o)} deleted`, async () => ((await client.getOrUndefined('v1', 'Namespace', o.metadata.name)) ? notYet('still there') : done(undefined)), { timeoutMs, intervalMs: 500 });
-    } catch (e) {
-      problems.push(`${describeObject(o)}: ${(e as Error).message}`);
-    }
-  }
-  return problems;
+  // The namespaces empty and go independently (a stack has its own and node_exporter's): wait for them together.
+  const notEmpty = await Promise.all(
+    namespaces.map(async (ns) => {
+      try {
+        await pollUntil(`namespace ${ns} empty`, async () => {
+          const left = await leftovers(client, ns, kinds);
+          return left.length === 0 ? done(undefined) : notYet(left.join(', '));
+        }, { timeoutMs, intervalMs: 500 });
+        return undefined;
+      } catch (e) {
+        return `namespace ${ns} not empty after deleting the stack's objects: ${(e as Error).message}`;
+      }
+    }),
+  );
+  const notGone = await Promise.all(
+    ordered
+      .filter((x) => x.kind === 'Namespace')
+      .map(async (o) => {
+        await client.delete(o);
+        try {
+          await pollUntil(`${describeObject(o)} deleted`, async () => ((await client.getOrUndefined('v1', 'Namespace', o.metadata.name)) ? notYet('still there') : done(undefined)), { timeoutMs, intervalMs: 500 });
+          return undefined;
+        } catch (e) {
+          return `${describeObject(o)}: ${(e as Error).message}`;
+        }
+      }),
+  );
+  return [...notEmpty, ...notGone].filter((p): p is string => p !== undefined);
 }

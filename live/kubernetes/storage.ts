@@ -2,7 +2,7 @@
  * Storage for the test cluster, which has no provisioner: one default StorageClass with
  * WaitForFirstConsumer binding (what GKE, EKS and AKS default classes do) and, standing in for
  * its provisioner, one hostPath PersistentVolume per claim of the stack that uses that class,
- * sized as the claim asks. A claim naming another class gets no volume: on a real cluster it would
+ * sized as the claim asks and pre-bound to it (claimRef). A claim naming another class gets no volume: on a real cluster it would
  * stay Pending just the same, so the test reports it. Nothing mounts the volumes (no kubelet).
  */
 import * as path from 'node:path';
@@ -40,6 +40,9 @@ export async function volumesForClaims(client: KubeClient, objects: readonly Kub
         accessModes: spec.accessModes,
         storageClassName: TEST_STORAGE_CLASS,
         persistentVolumeReclaimPolicy: 'Retain',
+        // Pre-bound to its claim, as a provisioner's volume is: unbound volumes race (a 1Gi claim
+        // the scheduler sees before the 1Gi volume takes the 20Gi one, leaving Prometheus none).
+        claimRef: { namespace: claim.metadata.namespace, name: claim.metadata.name },
         hostPath: { path: path.join(dir, name), type: 'DirectoryOrCreate' },
       },
     };

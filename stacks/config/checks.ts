@@ -5,7 +5,7 @@
  */
 import { durationSeconds } from '../../catalog/duration';
 import { ObservatoryError } from '../../catalog/errors';
-import { SERVICE_LABELS, SERVICE_NAMES, appReplicaHosts } from '../../generators/topology';
+import { SERVICE_LABELS, SERVICE_NAMES, appReplicaHosts, nodeExporterNamespace } from '../../generators/topology';
 import { cpuMillicores, memoryBytes, memoryMiB } from '../quantity';
 import { INFRA_RESOURCES, type Resources } from '../resources';
 import { checkGrafanaAccess } from './grafanaAccess';
@@ -21,6 +21,7 @@ export function checkStackConfig(config: StackConfig): void {
   config.apps.forEach((app, i) => checkRequestsWithinLimits(app.resources, `apps[${i}].resources`, fail));
   checkRetention(config, fail);
   checkWatchNamespaces(config, fail);
+  checkNodeExporterNamespace(config, fail);
   checkGrafanaAccess(config, fail);
   if (config.target === 'docker') checkDocker(config, fail);
   if (config.environment === 'prod') checkPlaceholders(config, fail);
@@ -71,6 +72,24 @@ function checkWatchNamespaces(config: StackConfig, fail: Fail): void {
     if (seen.has(ns)) fail(`watchNamespaces[${i}]`, `"${ns}" is listed twice`);
     seen.add(ns);
   });
+}
+
+/**
+ * node_exporter's namespace: created by the stack with Pod Security `privileged`, so never the
+ * stack's own (which enforces `restricted`) nor a watched one (which the stack does not own). The
+ * default, `<namespace>-node-exporter`, is a DNS label of at most 54 characters (Kubernetes: 63).
+ */
+function checkNodeExporterNamespace(config: StackConfig, fail: Fail): void {
+  const explicit = config.exporters.node.namespace;
+  if (explicit !== undefined && config.target !== 'kubernetes') fail('exporters.node.namespace', 'is for kubernetes stacks; on docker node_exporter is a container of the stack');
+  if (config.target !== 'kubernetes' || !config.exporters.node.enabled) return;
+  const ns = nodeExporterNamespace(config);
+  if (ns === config.namespace) fail('exporters.node.namespace', `"${ns}" is the stack's own namespace, which enforces Pod Security "restricted" and cannot run node_exporter (host network, PID and paths); name another namespace or leave it unset for "${config.namespace}-node-exporter"`);
+  const i = config.watchNamespaces.indexOf(ns);
+  if (i >= 0) {
+    const which = explicit !== undefined ? 'exporters.node.namespace' : "the node exporter's namespace (exporters.node.namespace, default <namespace>-node-exporter)";
+    fail(`watchNamespaces[${i}]`, `"${ns}" is ${which}, which the stack creates with Pod Security "privileged" for node_exporter alone; watch another namespace or set exporters.node.namespace`);
+  }
 }
 
 function checkDocker(config: StackConfig, fail: Fail): void {

@@ -196,8 +196,11 @@ const rawSchema = z
          * 9100. On kubernetes it listens on every node's host network, where one port serves one
          * process: move it (e.g. 9110) or turn it off when the nodes already run a node_exporter
          * (kube-prometheus-stack, another Observatory stack in the cluster).
+         * namespace (kubernetes): where the DaemonSet runs, created by the stack with Pod Security
+         * `privileged` (host network, PID and paths are refused even by `baseline`), so the stack's
+         * own namespace can enforce `restricted`. Default: `<namespace>-node-exporter`
          */
-        node: z.object({ enabled: z.boolean().default(true), port: z.number().int().min(1).max(65535).default(9100) }).strict().prefault({}),
+        node: z.object({ enabled: z.boolean().default(true), port: z.number().int().min(1).max(65535).default(9100), namespace: dnsLabel.optional() }).strict().prefault({}),
       })
       .strict()
       .prefault({}),

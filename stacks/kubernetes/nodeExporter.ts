@@ -3,7 +3,10 @@
  * (the node-exporter job of generators/prometheusConfig.ts selects app.kubernetes.io/name).
  *
  * It uses the host's network and PID namespaces and reads /proc, /sys and / read-only, otherwise it
- * would report the pod's own view. NetworkPolicies do not apply to host-network pods: port 9100
+ * would report the pod's own view. Pod Security forbids all of that at `restricted` and at
+ * `baseline`, so the component creates its own namespace (exporters.node.namespace) at
+ * `privileged` and runs nothing else there; Prometheus lists its pods through a Role in it
+ * (stacks/kubernetes/prometheus.ts). NetworkPolicies do not apply to host-network pods: the port
  * is reachable from the node network, so firewall it there if that matters.
  */
 import * as k8s from '@pulumi/kubernetes';
@@ -11,10 +14,10 @@ import * as pulumi from '@pulumi/pulumi';
 import type { StackConfig } from '../config/schema';
 import { NODE_EXPORTER_HOST_PATHS, nodeExporterRecipe } from '../recipes';
 import { buildContainer, podSecurityContext, selectorOf, serviceLabels } from './pod';
+import { buildNodeExporterNamespace } from './podSecurity';
 
 export interface NodeExporterArgs {
   readonly config: StackConfig;
-  readonly namespace: pulumi.Input<string>;
 }
 
 export function buildNodeExporterDaemonSet(config: StackConfig, namespace: pulumi.Input<string>): k8s.apps.v1.DaemonSetArgs {
@@ -54,9 +57,14 @@ export function buildNodeExporterDaemonSet(config: StackConfig, namespace: pulum
 }
 
 export class NodeExporter extends pulumi.ComponentResource {
+  /** Its namespace's name, an output of the Namespace: what is put there waits for it. */
+  public readonly namespace: pulumi.Output<string>;
+
   constructor(name: string, args: NodeExporterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('observatory:kubernetes:NodeExporter', name, {}, opts);
-    new k8s.apps.v1.DaemonSet(`${name}-daemonset`, buildNodeExporterDaemonSet(args.config, args.namespace), { parent: this });
-    this.registerOutputs({});
+    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, buildNodeExporterNamespace(args.config), { parent: this });
+    this.namespace = ns.metadata.name;
+    new k8s.apps.v1.DaemonSet(`${name}-daemonset`, buildNodeExporterDaemonSet(args.config, this.namespace), { parent: this });
+    this.registerOutputs({ namespace: this.namespace });
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Prometheus on kubernetes: the rendered prometheus.yml and rule files in ConfigMaps, the TSDB on a
  * PersistentVolumeClaim, retention from config, and a ServiceAccount allowed to list and watch
- * pods in every watched namespace (the `role: pod` discovery of generators/prometheusConfig.ts):
- * one Role and RoleBinding per namespace, never a ClusterRole.
+ * pods in every watched namespace and in node_exporter's (the `role: pod` discovery of
+ * generators/prometheusConfig.ts): one Role and RoleBinding per namespace, never a ClusterRole.
  *
  * ConfigMaps are auto-named: the provider replaces them (new name) when their data changes, which
  * changes the pod template and rolls Prometheus onto the new configuration.
@@ -25,6 +25,8 @@ export interface PrometheusArgs {
   readonly artifacts: readonly Artifact[];
   /** Namespace name; pass the Namespace's output so every object waits for it. */
   readonly namespace: pulumi.Input<string>;
+  /** node_exporter's namespace (the NodeExporter component's output) when it runs: a discovery Role there too. */
+  readonly nodeExporterNamespace?: pulumi.Input<string>;
 }
 
 export interface PrometheusPlan {
@@ -142,6 +144,11 @@ export class Prometheus extends pulumi.ComponentResource {
       const role = new k8s.rbac.v1.Role(`${name}-discovery-role${suffix}`, buildPrometheusRole(where), parent);
       return new k8s.rbac.v1.RoleBinding(`${name}-discovery-binding${suffix}`, buildPrometheusRoleBinding(where, role.metadata.name, sa.metadata.name, ns), parent);
     });
+    if (args.nodeExporterNamespace !== undefined) {
+      // The node-exporter job lists the DaemonSet's pods in their own namespace.
+      const role = new k8s.rbac.v1.Role(`${name}-discovery-role-node-exporter`, buildPrometheusRole(args.nodeExporterNamespace), parent);
+      bindings.push(new k8s.rbac.v1.RoleBinding(`${name}-discovery-binding-node-exporter`, buildPrometheusRoleBinding(args.nodeExporterNamespace, role.metadata.name, sa.metadata.name, ns), parent));
+    }
     const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, buildPvcArgs(PROMETHEUS_PVC, ns, args.config.storage.prometheus, args.config.storage.storageClass, labels), parent);
     new k8s.apps.v1.Deployment(
       `${name}-deployment`,

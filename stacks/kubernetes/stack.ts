@@ -1,6 +1,6 @@
 /**
- * The whole monitoring stack on kubernetes: a namespace, one component per service, one per
- * application. Every child's plan (file routing, ConfigMap sizes) is checked before this component
+ * The whole monitoring stack on kubernetes: a namespace (Pod Security `restricted`), one component
+ * per service, one per application; node_exporter brings its own privileged namespace. Every child's plan (file routing, ConfigMap sizes) is checked before this component
  * registers, so a bad input leaves nothing half-created.
  */
 import * as k8s from '@pulumi/kubernetes';
@@ -13,6 +13,7 @@ import { Application } from './application';
 import { Grafana, planGrafana } from './grafana';
 import { Jaeger } from './jaeger';
 import { NodeExporter } from './nodeExporter';
+import { buildStackNamespace } from './podSecurity';
 import { PostgresExporter } from './postgresExporter';
 import { Prometheus, planPrometheus } from './prometheus';
 import { RedisExporter } from './redisExporter';
@@ -32,22 +33,19 @@ export class KubernetesMonitoringStack extends pulumi.ComponentResource {
     const dsn = config.exporters.postgres.enabled ? requireSecretValue(secrets, config, 'postgresDsn') : undefined;
     super('observatory:kubernetes:MonitoringStack', name, {}, opts);
 
-    const ns = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
-      { metadata: { name: config.namespace, labels: { 'app.kubernetes.io/managed-by': 'pulumi', 'observatory/stack': config.stack } } },
-      { parent: this },
-    );
+    // Pod Security `restricted` (stacks/kubernetes/podSecurity.ts); node_exporter gets its own namespace.
+    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, buildStackNamespace(config), { parent: this });
     // Every object names the namespace through this output, so it waits for the Namespace.
     const namespace = ns.metadata.name;
     const parent = { parent: this };
 
-    new Prometheus(`${name}-prometheus`, { config, artifacts, namespace }, parent);
+    const nodeExporter = config.exporters.node.enabled ? new NodeExporter(`${name}-node-exporter`, { config }, parent) : undefined;
+    new Prometheus(`${name}-prometheus`, { config, artifacts, namespace, nodeExporterNamespace: nodeExporter?.namespace }, parent);
     new Alertmanager(`${name}-alertmanager`, { config, artifacts, secretArtifacts: args.secretArtifacts, namespace }, parent);
     new Grafana(`${name}-grafana`, { config, artifacts, adminPassword, namespace }, parent);
     new Jaeger(`${name}-jaeger`, { config, namespace }, parent);
     if (dsn !== undefined) new PostgresExporter(`${name}-postgres-exporter`, { config, dsn, namespace }, parent);
     if (config.exporters.redis.enabled) new RedisExporter(`${name}-redis-exporter`, { config, password: secrets.redisPassword, namespace }, parent);
-    if (config.exporters.node.enabled) new NodeExporter(`${name}-node-exporter`, { config, namespace }, parent);
     for (const app of config.apps) new Application(`${name}-app-${app.name}`, { config, app, namespace }, parent);
 
     this.endpoints = stackEndpoints(config);

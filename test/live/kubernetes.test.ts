@@ -4,11 +4,11 @@
  * nodes (live/kubernetes/controlPlane.ts), every one the pinned toolchain build, on 127.0.0.1.
  *
  * Each stack's Kubernetes objects are the ones its Pulumi program creates (index.ts under Pulumi's
- * mocks, test/live/kubernetesObjects.ts), applied server-side with field manager `observatory` to
- * a namespace that enforces Pod Security `restricted`. Then: every object accepted by apply and
+ * mocks, test/live/kubernetesObjects.ts), applied server-side with field manager `observatory`; the
+ * stack's namespace enforces Pod Security `restricted`, node_exporter's own `privileged`. Then: every object accepted by apply and
  * admission, every workload Ready, every HPA and PDB on an existing workload, every claim Bound,
  * NetworkPolicies stored, the pinned Prometheus discovering exactly the expected pods with the
- * stack's ServiceAccount, and deletion leaving the namespace empty. The Pulumi CLI and the
+ * stack's ServiceAccount, and deletion leaving the namespaces empty. The Pulumi CLI and the
  * kubernetes provider are not run here (docs/toolchain.md says why); the objects are theirs.
  */
 import { spawn } from 'node:child_process';
@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { K8S_APP_LABELS, PORTS } from '../../generators/topology';
+import { K8S_APP_LABELS, nodeExporterNamespace, nodeExporterPort } from '../../generators/topology';
 import { ApiError, KubeClient, describeObject, type KubeObject } from '../../live/kubernetes/client';
 import { NODE_NAMES, controlPlaneBinaries, startControlPlane, type ControlPlane } from '../../live/kubernetes/controlPlane';
 import { applyAll, checkAutoscalers, checkClaimsBound, checkDisruptionBudgets, deleteAll, waitWorkloadsReady, type ApplyResult } from '../../live/kubernetes/deploy';
@@ -32,11 +32,12 @@ import { stackFileConfig } from '../pulumiHarness';
 const STACKS = ['staging', 'prod'] as const;
 type Stack = (typeof STACKS)[number];
 /**
- * The Pod Security level the stacks' namespaces enforce, set by the cluster's admin (here the
- * test). `warn` too: PodSecurity enforces on pods only, and warns at apply time about a workload
- * whose pods it will refuse.
+ * The Pod Security levels the stack's namespaces declare (stacks/kubernetes/podSecurity.ts): its
+ * own `restricted`, node_exporter's `privileged`. `warn` too: PodSecurity enforces on pods only,
+ * and warns at apply time about a workload whose pods it will refuse.
  */
-const POD_SECURITY = { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest', 'pod-security.kubernetes.io/warn': 'restricted' };
+const ENFORCE = 'pod-security.kubernetes.io/enforce';
+const WARN = 'pod-security.kubernetes.io/warn';
 /** kwok reports a scheduled pod Ready within about a second; the rest is the controllers' pace on a loaded machine. */
 const READY_TIMEOUT_MS = 45_000;
 /** Discovery sees a pod within a second or two of its watch event. */
@@ -97,8 +98,6 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
     namespace = config.namespace;
     objects = await objectsOf.get(stack)!;
     log(`${stack}: ${objects.length} objects from the Pulumi program`);
-    // The cluster's policy, owned by another field manager than the stack's.
-    await cluster.admin.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: POD_SECURITY } }, 'cluster-admin');
     await volumesForClaims(cluster.admin, objects, path.join(dir, 'volumes'));
     result = await applyAll(cluster.admin, objects);
     log(`${stack}: applied ${result.applied.length}/${objects.length}; ${result.refused.length} refused, ${result.warnings.length} warnings`);
@@ -110,6 +109,15 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
     expect(result.refused).toEqual([]);
     // PodSecurity admits a workload but warns when it would refuse its pods.
     expect(result.warnings.filter((w) => /PodSecurity/.test(w))).toEqual([]);
+  });
+
+  it("the stack's namespace enforces Pod Security restricted; only node_exporter runs in its own privileged one", async () => {
+    const labels = async (ns: string) => (await cluster.admin.get<KubeObject>('v1', 'Namespace', ns)).metadata.labels ?? {};
+    expect(await labels(namespace)).toMatchObject({ [ENFORCE]: 'restricted', [WARN]: 'restricted' });
+    const privileged = nodeExporterNamespace(config);
+    expect(await labels(privileged)).toMatchObject({ [ENFORCE]: 'privileged' });
+    const there = objects.filter((o) => o.metadata.namespace === privileged).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(there).toEqual(['DaemonSet/node-exporter', 'Role/prometheus-discovery', 'RoleBinding/prometheus-discovery']);
   });
 
   it('every Deployment, StatefulSet and DaemonSet becomes Ready', async () => {
@@ -137,7 +145,7 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
     expect(policies.length).toBeGreaterThan(3);
     for (const p of policies) {
-      const live = await cluster.admin.get<KubeObject>(p.apiVersion, p.kind, p.metadata.name, namespace);
+      const live = await cluster.admin.get<KubeObject>(p.apiVersion, p.kind, p.metadata.name, p.metadata.namespace);
       expect(live.spec, describeObject(p)).toEqual(p.spec);
     }
   });
@@ -148,7 +156,7 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
     expect(sa, 'the stack creates a ServiceAccount for Prometheus').toBeDefined();
     const token = await cluster.admin.serviceAccountToken(namespace, sa!.metadata.name);
     const creds = { server: cluster.server, caFile: cluster.pki.caCert, token };
-    // Its rights come from the stack's namespaced Role only: nothing cluster-wide.
+    // Its rights come from the stack's namespaced Roles only (its namespace, node_exporter's): nothing cluster-wide.
     const asPrometheus = new KubeClient(creds);
     await expect(asPrometheus.request('GET', '/api/v1/pods')).rejects.toThrow(ApiError);
     asPrometheus.close();
@@ -166,7 +174,7 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
       for (const name of NODE_NAMES) {
         const node = await cluster.admin.get<{ status: { addresses: { type: string; address: string }[] } }>('v1', 'Node', name);
         const ip = node.status.addresses.find((a) => a.type === 'InternalIP')?.address;
-        expected.push(JSON.stringify({ job: 'node-exporter', labels: { instance: name, job: 'node-exporter', service: 'node' }, url: `http://${ip}:${PORTS.nodeExporter}/metrics` }));
+        expected.push(JSON.stringify({ job: 'node-exporter', labels: { instance: name, job: 'node-exporter', service: 'node' }, url: `http://${ip}:${nodeExporterPort(config)}/metrics` }));
       }
     }
     expected.sort();

@@ -107,6 +107,11 @@ export const UPSTREAM = {
     module: 'github.com/thanos-io/thanos',
     moduleVersion: 'v0.42.5',
     commands: ['cmd/thanos'],
+    // Thanos converts Prometheus label sets to its protobuf labels by unsafe casts that assume the
+    // slice layout: its own release build (.promu.yml) sets slicelabels. Without it (Prometheus's
+    // default is stringlabels) every Store API Info call panics in Marshal (index out of range in
+    // grpc's buffer pool), so Query never sees Receive or Sidecar.
+    tags: ['slicelabels'],
     versionVariables: promVersion('0.42.5'),
     goToolchain: 'go1.27.3',
   },
@@ -126,6 +131,8 @@ export const IMAGES = {
   // the docker health check.
   redisExporter: `oliver006/redis_exporter:v${UPSTREAM.redisExporter.release}-alpine`,
   nodeExporter: `prom/node-exporter:v${UPSTREAM.nodeExporter.release}`,
+  // Receive and Query (longTermStorage kind thanos) run this one image with different commands.
+  thanos: `quay.io/thanos/thanos:v${UPSTREAM.thanos.release}`,
 } as const;
 
 export type ImageKey = keyof typeof IMAGES;

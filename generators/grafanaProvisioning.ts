@@ -49,6 +49,9 @@ export function dashboardFolder(config: StackConfig): { readonly title: string; 
   return { title: `Observatory (${config.environment})`, uid: `observatory-${config.environment}` };
 }
 
+/** Grafana's name for the API flavour behind the datasource (it tunes query features to it). */
+const PROMETHEUS_TYPES = { prometheus: 'Prometheus', thanos: 'Thanos', mimir: 'Mimir' } as const;
+
 export function buildDatasourcesSpec(config: StackConfig) {
   const urls = internalEndpoints(config);
   return {
@@ -59,14 +62,16 @@ export function buildDatasourcesSpec(config: StackConfig) {
         uid: DATASOURCE_UIDS.prometheus,
         type: 'prometheus',
         access: 'proxy',
-        url: urls.prometheus,
+        // With longTermStorage the engine's query API: Thanos Query deduplicates the replicas on
+        // prometheus.replicaLabel by default (dedup=true), Mimir's HA tracker on ingestion.
+        url: urls.query,
         isDefault: true,
         editable: false,
         jsonData: {
           httpMethod: 'POST',
           // $__rate_interval is max(4 x this, interval + this): it must be the real scrape interval.
           timeInterval: config.scrapeInterval,
-          prometheusType: 'Prometheus',
+          prometheusType: PROMETHEUS_TYPES[config.longTermStorage?.kind ?? 'prometheus'],
         },
       },
       {

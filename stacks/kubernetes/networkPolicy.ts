@@ -14,9 +14,13 @@ export type Peer = 'anywhere' | { readonly podLabels: Readonly<Record<string, st
 export interface IngressRule {
   readonly ports: readonly number[];
   readonly from: readonly Peer[];
+  /** Default: TCP. Alertmanager gossip needs both. */
+  readonly protocols?: readonly ('TCP' | 'UDP')[];
 }
 
 export const FROM_PROMETHEUS: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.prometheus } };
+export const FROM_ALERTMANAGER: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.alertmanager } };
+export const FROM_THANOS_QUERY: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.thanosQuery } };
 export const FROM_GRAFANA: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.grafana } };
 /** Application pods (the label the apps scrape job selects on). */
 export const FROM_APPS: Peer = { podLabels: { [K8S_APP_LABELS.partOf]: K8S_APP_LABELS.partOfValue } };
@@ -29,7 +33,7 @@ export function buildIngressPolicy(service: string, namespace: pulumi.Input<stri
       podSelector: { matchLabels: selectorOf(service) },
       policyTypes: ['Ingress'],
       ingress: rules.map((r) => ({
-        ports: r.ports.map((port) => ({ port, protocol: 'TCP' })),
+        ports: r.ports.flatMap((port) => (r.protocols ?? ['TCP']).map((protocol) => ({ port, protocol }))),
         ...(r.from.includes('anywhere')
           ? {}
           : { from: r.from.map((p) => ({ podSelector: { matchLabels: { ...(p as { podLabels: Record<string, string> }).podLabels } } })) }),

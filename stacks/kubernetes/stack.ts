@@ -16,6 +16,7 @@ import { NodeExporter } from './nodeExporter';
 import { PostgresExporter } from './postgresExporter';
 import { Prometheus, planPrometheus } from './prometheus';
 import { RedisExporter } from './redisExporter';
+import { Thanos } from './thanos';
 
 export type KubernetesMonitoringStackArgs = PreparedStack;
 
@@ -41,7 +42,8 @@ export class KubernetesMonitoringStack extends pulumi.ComponentResource {
     const namespace = ns.metadata.name;
     const parent = { parent: this };
 
-    new Prometheus(`${name}-prometheus`, { config, artifacts, namespace }, parent);
+    new Prometheus(`${name}-prometheus`, { config, artifacts, namespace, secrets }, parent);
+    if (config.longTermStorage?.kind === 'thanos') new Thanos(`${name}-thanos`, { config, namespace }, parent);
     new Alertmanager(`${name}-alertmanager`, { config, artifacts, secretArtifacts: args.secretArtifacts, namespace }, parent);
     new Grafana(`${name}-grafana`, { config, artifacts, adminPassword, namespace }, parent);
     new Jaeger(`${name}-jaeger`, { config, namespace }, parent);

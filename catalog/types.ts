@@ -43,6 +43,12 @@ export interface MetricSpec<N extends string = string, L extends string = string
   readonly labels: { readonly [K in L]: LabelSpec };
   /** Bucket upper bounds in the metric's unit; required for application histograms. */
   readonly buckets?: readonly number[];
+  /**
+   * A stack feature without which the series never exists (`remoteWrite`: a remote_write queue
+   * runs). The per-stack metrics reference leaves such metrics out of stacks without the feature.
+   * Default: always exposed.
+   */
+  readonly requires?: 'remoteWrite';
   /** Naming rules this metric is allowed to break, with the reason. Only for exporter metrics. */
   readonly namingExceptions?: { readonly [K in NamingException]?: string };
 }

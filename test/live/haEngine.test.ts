@@ -41,7 +41,12 @@ beforeAll(async () => {
       const b = await instant(rig.query.url, rig.pairWithoutReplicaLabel.selector, now(), false);
       return a.length >= 4 && b.length >= 2 ? done(true) : notYet(`${a.length} series of the pair, ${b.length} of the broken pair`);
     },
-    { timeoutMs: 60_000, intervalMs: 1000 },
+    {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      // A Thanos build without -tags slicelabels panics on Query's first Store API call (stacks/versions.ts).
+      abortIf: () => (rig.receive.process.isRunning ? undefined : `thanos-receive ${rig.receive.process.exitDescription}; last log lines:\n${rig.receive.process.logTail(12)}`),
+    },
   );
   await sleep(15);
 }, 120_000);
@@ -91,7 +96,5 @@ describe('HA Prometheus pair through Thanos Receive and Query (real processes)',
     const doubled = await checkNoDoubleCount({ ...count, queryUrl: rig.queryWithoutDedup.url });
     expect(doubled.ok).toBe(false);
     expect(doubled.problems.join('\n')).toMatch(/samples in 30 s through the engine, expected about 30/);
-    const merged = await checkNoDoubleCount({ ...count, selector: rig.pairWithoutReplicaLabel.selector, queryUrl: rig.query.url });
-    console.log('no replica label, count check:', merged.problems);
   });
 });

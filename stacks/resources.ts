@@ -2,8 +2,9 @@
  * CPU and memory for the monitoring services, by environment. Applications take theirs from stack
  * config (apps[i].resources). Docker uses the limits (memory, cpus); kubernetes uses both.
  *
- * Prometheus grows with the number of series: roughly 2-4 KiB of memory per active series, so
- * the prod limit (4Gi) fits about a million series. Raise it with the scrape targets.
+ * Prometheus grows with the number of series: about 3 KiB of memory per active series measured
+ * at 3.16 (bench/capacity.ts, docs/deploying.md "Capacity"), so the prod limit (4Gi) fits about
+ * 500k series with headroom for compaction and queries. Shard, or raise it with the scrape targets.
  */
 import type { Environment } from './config/schema';
 

@@ -12,7 +12,7 @@ import { buildPrometheusReplicaContainer } from '../stacks/docker/prometheus';
 import { alertmanagerIngressRules, buildAlertmanagerStatefulSet, planAlertmanager } from '../stacks/kubernetes/alertmanager';
 import { buildPrometheusStatefulSet, planPrometheus } from '../stacks/kubernetes/prometheus';
 import { alertmanagerRecipe, thanosQueryRecipe, thanosReceiveRecipe } from '../stacks/recipes';
-import { config } from './helpers';
+import { config, errorOf } from './helpers';
 
 const HA = { prometheus: { replicas: 2 }, alertmanager: { replicas: 3 }, longTermStorage: { kind: 'thanos' } };
 const data = <T>(v: unknown): T => JSON.parse(JSON.stringify(v)) as T;
@@ -82,6 +82,15 @@ describe('an HA pair, three Alertmanagers and Thanos', () => {
     const a0 = data<{ command: string[]; ports: unknown[] }>(buildAlertmanagerMemberContainer(d, [], refs, 0));
     expect(a0.command).toEqual(expect.arrayContaining(['--cluster.peer=alertmanager-2:9094']));
     expect(a0.ports).toHaveLength(1);
+  });
+});
+
+describe('docker names of replicas', () => {
+  it('refuses an app whose network alias is a replica container of the stack', () => {
+    const app = { name: 'prometheus-1', image: 'registry.example.com/api:1.2.3', port: 8080, replicas: { min: 1, max: 1 } };
+    expect(errorOf(() => config({ target: 'docker', prometheus: { replicas: 2 }, apps: [app] }, 'dev')).message).toBe(
+      'stack dev: observatory:apps[0].name: docker network alias "prometheus-1" is also used by service prometheus (replica 1)',
+    );
   });
 });
 

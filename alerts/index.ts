@@ -14,13 +14,14 @@ import { httpAlerts } from './http';
 import { postgresAlerts } from './postgres';
 import { prometheusServerAlerts } from './prometheusServer';
 import { redisAlerts } from './redis';
+import { remoteWriteAlerts } from './remoteWrite';
 import { selfMonitoringAlerts, WATCHDOG } from './selfMonitoring';
 import { sloAlerts } from './slo';
 import { targetAlertsConcern } from './targets';
 import type { AlertConcern, AlertDefinition, AlertInputs, AlertSeverity, AnnotationVars, PromRule, PromRuleGroup, ValueFormat } from './types';
 
 /** Rule groups in evaluation-independent order; each becomes prometheus/rules/<group>.yml. */
-export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, diskAlerts, sloAlerts, selfMonitoringAlerts, prometheusServerAlerts, targetAlertsConcern];
+export const ALERT_CONCERNS: readonly AlertConcern[] = [httpAlerts, postgresAlerts, redisAlerts, hostAlerts, diskAlerts, sloAlerts, selfMonitoringAlerts, prometheusServerAlerts, remoteWriteAlerts, targetAlertsConcern];
 
 /** The label Alertmanager's inhibition matches critical and warning alerts of one signal on. */
 export const FAMILY_LABEL = 'family';
@@ -143,5 +144,7 @@ export function alertRule(alert: ResolvedAlert): PromRule {
 /** One rule group per concern, rules in definition order. */
 export function alertRuleGroups(ctx: RenderContext): PromRuleGroup[] {
   const alerts = resolveAlerts(ctx);
-  return ALERT_CONCERNS.map((c) => ({ name: c.group, rules: alerts.filter((a) => a.group === c.group).map(alertRule) }));
+  return ALERT_CONCERNS.map((c) => ({ name: c.group, omit: c.omitWhenEmpty === true, rules: alerts.filter((a) => a.group === c.group).map(alertRule) }))
+    .filter((g) => !(g.omit && g.rules.length === 0))
+    .map(({ name, rules }) => ({ name, rules }));
 }

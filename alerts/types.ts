@@ -118,6 +118,8 @@ export interface AlertInputs {
 export interface AlertConcern {
   /** Rule group name; also the rules file name (prometheus/rules/<group>.yml). */
   readonly group: string;
+  /** A concern of an optional feature (remote write): no rules file at all when it has no alerts for the stack. Default: false */
+  readonly omitWhenEmpty?: boolean;
   readonly alerts: (inputs: AlertInputs) => readonly AlertDefinition[];
 }
 

@@ -111,7 +111,7 @@ export interface AlertTestFile {
 export function buildAlertTestFiles(ctx: RenderContext, ruleFile: (group: string) => string): AlertTestFile[] {
   const alerts = resolveAlerts(ctx);
   const groups = allRuleGroups(ctx).map((g) => g.name);
-  return ALERT_CONCERNS.map((concern) => {
+  return ALERT_CONCERNS.filter((concern) => !concern.omitWhenEmpty || alerts.some((a) => a.group === concern.group)).map((concern) => {
     const file: PromtoolTestFile = {
       rule_files: groups.map(ruleFile),
       evaluation_interval: TEST_INTERVAL,

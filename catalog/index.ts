@@ -10,6 +10,7 @@ import { nodeMetrics } from './node';
 import { postgresMetrics } from './postgres';
 import { recorded, sloErrorRatio } from './recorded';
 import { redisMetrics } from './redis';
+import { remoteWriteMetrics } from './remoteWrite';
 import { selfMonitoringMetrics } from './selfMonitoring';
 import { SLO_WINDOWS } from './slos';
 import { TARGET_LABELS, type MetricSpec } from './types';
@@ -65,6 +66,7 @@ export const ALL_METRICS: readonly MetricSpec[] = [
   ...redisMetrics,
   ...nodeMetrics,
   ...selfMonitoringMetrics,
+  ...remoteWriteMetrics,
 ];
 
 let loaded: Catalog | undefined;

@@ -64,6 +64,14 @@ export const DEFAULT_THRESHOLDS = {
   /** Clock offset (s) from the NTP reference, either way (node-mixin: 50 ms); traces and TLS need the hosts to agree. */
   hostClockOffsetSeconds: 0.05,
   /**
+   * Seconds the newest sample sent to a remote-write target may trail the newest one enqueued
+   * (prometheus-mixin: 120 s). Beyond it dashboards read from the engine miss the last minutes;
+   * raise it only for a target known to batch slowly.
+   */
+  remoteWriteLagSeconds: 120,
+  /** Share of samples a remote-write target refuses for good (prometheus-mixin: 1%); those samples are lost for it. */
+  remoteWriteFailedRatio: 0.01,
+  /**
    * Free share of a filesystem's space (or inodes) below which a falling trend that reaches 0
    * within diskFillHoursWarning opens a ticket. Above it a trend has days of headroom to be fixed.
    */
@@ -87,5 +95,5 @@ export type Thresholds = { readonly [K in ThresholdKey]: number };
 export const RATIO_THRESHOLDS: readonly ThresholdKey[] = [
   'errorRatioCritical', 'errorRatioWarning', 'dbPoolUsage', 'redisMemoryUsage', 'cacheHitRatioMin', 'hostCpuUsage', 'hostMemoryUsage',
   'hostNetworkErrorRatio', 'dbRollbackRatio', 'dbCacheHitRatioMin', 'redisClientsUsage', 'redisSystemMemoryUsage',
-  'diskFreeFillingWarning', 'diskFreeFillingCritical', 'diskFreeWarning', 'diskFreeCritical',
+  'diskFreeFillingWarning', 'diskFreeFillingCritical', 'diskFreeWarning', 'diskFreeCritical', 'remoteWriteFailedRatio',
 ];

@@ -49,6 +49,12 @@ export interface MetricSpec<N extends string = string, L extends string = string
    * turns it into a link to the trace in Jaeger. Only for application histograms.
    */
   readonly exemplarTraceLabel?: string;
+  /**
+   * A stack feature without which the series never exists (`remoteWrite`: a remote_write queue
+   * runs). The per-stack metrics reference leaves such metrics out of stacks without the feature.
+   * Default: always exposed.
+   */
+  readonly requires?: 'remoteWrite';
   /** Naming rules this metric is allowed to break, with the reason. Only for exporter metrics. */
   readonly namingExceptions?: { readonly [K in NamingException]?: string };
 }

@@ -6,7 +6,9 @@ import type { StackConfig } from '../stacks/config/schema';
 import { baseDashboard } from './base';
 import { withRows } from './common';
 import { alertingRow, alertmanagerConfigReload } from './rows/alerting';
+import { remoteWriteRow } from './rows/remoteWrite';
 import { prometheusConfigReload, rulesRow } from './rows/rules';
+import { remoteWriteConfigs } from '../generators/remoteWrite';
 import { targetsDown, targetsRow, targetsUp } from './rows/targets';
 import { JOB, labelValuesVariable } from './variables';
 
@@ -20,5 +22,7 @@ export function monitoringHealthDashboard(config: StackConfig): dashboard.Dashbo
     targetsRow(config),
     rulesRow(config),
     alertingRow(),
+    // Only where Prometheus remote-writes: the row would be empty (and the dashboard of a single-node stack unchanged).
+    ...(remoteWriteConfigs(config).length > 0 ? [remoteWriteRow(config)] : []),
   ]);
 }

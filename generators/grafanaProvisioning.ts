@@ -55,6 +55,9 @@ function exemplarTraceLabels(): string[] {
   return [...new Set(getCatalog().metrics.flatMap((m) => (m.exemplarTraceLabel === undefined ? [] : [m.exemplarTraceLabel])))].sort();
 }
 
+/** Grafana's name for the API flavour behind the datasource (it tunes query features to it). */
+const PROMETHEUS_TYPES = { prometheus: 'Prometheus', thanos: 'Thanos', mimir: 'Mimir' } as const;
+
 export function buildDatasourcesSpec(config: StackConfig) {
   const urls = internalEndpoints(config);
   return {
@@ -65,14 +68,16 @@ export function buildDatasourcesSpec(config: StackConfig) {
         uid: DATASOURCE_UIDS.prometheus,
         type: 'prometheus',
         access: 'proxy',
-        url: urls.prometheus,
+        // With longTermStorage the engine's query API: Thanos Query deduplicates the replicas on
+        // prometheus.replicaLabel by default (dedup=true), Mimir's HA tracker on ingestion.
+        url: urls.query,
         isDefault: true,
         editable: false,
         jsonData: {
           httpMethod: 'POST',
           // $__rate_interval is max(4 x this, interval + this): it must be the real scrape interval.
           timeInterval: config.scrapeInterval,
-          prometheusType: 'Prometheus',
+          prometheusType: PROMETHEUS_TYPES[config.longTermStorage?.kind ?? 'prometheus'],
           // An exemplar's trace ID opens that trace in the Jaeger datasource.
           exemplarTraceIdDestinations: exemplarTraceLabels().map((name) => ({ name, datasourceUid: DATASOURCE_UIDS.jaeger })),
         },

@@ -4,7 +4,8 @@
  * attaches the `service` label the catalog's TARGET_LABELS promise.
  */
 import type { AppConfig, StackConfig } from '../stacks/config/schema';
-import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_LABELS, appReplicaHosts, hostOf, nodeExporterNamespace, nodeExporterPort, watchedNamespaces } from './topology';
+import { remoteWriteConfigs, type RemoteWriteConfig } from './remoteWrite';
+import { K8S_APP_LABELS, PORTS, PROMETHEUS_REPLICA_ENV, SCRAPE_ANNOTATIONS, SERVICE_LABELS, alertmanagerHosts, appReplicaHosts, hostOf, nodeExporterNamespace, nodeExporterPort, prometheusIsReplicated, watchedNamespaces } from './topology';
 import { generatedHeader, toYaml } from './yaml';
 
 /** Where the rules directory is mounted in the Prometheus container. */
@@ -57,6 +58,10 @@ export function infrastructureServices(config: StackConfig): ScrapedService[] {
   if (config.exporters.postgres.enabled) out.push({ job: 'postgres-exporter', service: SERVICE_LABELS.postgresExporter, configKey: 'exporters.postgres' });
   if (config.exporters.redis.enabled) out.push({ job: 'redis-exporter', service: SERVICE_LABELS.redisExporter, configKey: 'exporters.redis' });
   if (config.exporters.node.enabled) out.push({ job: 'node-exporter', service: SERVICE_LABELS.nodeExporter, configKey: 'exporters.node' });
+  if (config.longTermStorage?.kind === 'thanos') {
+    out.push({ job: 'thanos-receive', service: SERVICE_LABELS.thanosReceive, configKey: 'longTermStorage' });
+    out.push({ job: 'thanos-query', service: SERVICE_LABELS.thanosQuery, configKey: 'longTermStorage' });
+  }
   return out;
 }
 
@@ -70,8 +75,7 @@ export function appServices(config: StackConfig): ScrapedService[] {
 }
 
 /** Host and port of the statically scraped infrastructure jobs. */
-const STATIC_TARGETS: Readonly<Record<string, 'alertmanager' | 'postgresExporter' | 'redisExporter' | 'nodeExporter'>> = {
-  alertmanager: 'alertmanager',
+const STATIC_TARGETS: Readonly<Record<string, 'postgresExporter' | 'redisExporter' | 'nodeExporter'>> = {
   'postgres-exporter': 'postgresExporter',
   'redis-exporter': 'redisExporter',
   'node-exporter': 'nodeExporter',
@@ -80,6 +84,10 @@ const STATIC_TARGETS: Readonly<Record<string, 'alertmanager' | 'postgresExporter
 function infrastructureJobs(config: StackConfig): ScrapeConfig[] {
   return infrastructureServices(config).map(({ job, service }) => {
     if (job === 'prometheus') return staticJob(job, [`localhost:${PORTS.prometheus}`], service);
+    // Every Alertmanager of a cluster is scraped: each reports its own peers and deliveries.
+    if (job === 'alertmanager') return staticJob(job, alertmanagerHosts(config).map((h) => `${h}:${PORTS.alertmanager}`), service);
+    if (job === 'thanos-receive') return staticJob(job, [`${hostOf(config, 'thanosReceive')}:${PORTS.thanosHttp}`], service);
+    if (job === 'thanos-query') return staticJob(job, [`${hostOf(config, 'thanosQuery')}:${PORTS.thanosHttp}`], service);
     if (job === 'node-exporter' && config.target === 'kubernetes') {
       // One node_exporter pod per node (DaemonSet, in its own privileged namespace,
       // nodeExporterNamespace); instance becomes the node name. Only the configured port is kept:
@@ -138,22 +146,43 @@ export function buildScrapeConfigs(config: StackConfig): ScrapeConfig[] {
 
 export interface PrometheusConfig {
   global: { scrape_interval: string; evaluation_interval: string; external_labels: Record<string, string> };
-  alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+  alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[]; alert_relabel_configs?: Record<string, unknown>[] };
   rule_files: string[];
   scrape_configs: ScrapeConfig[];
+  remote_write?: RemoteWriteConfig[];
+}
+
+/**
+ * The external labels of every Prometheus of the stack. Replicas add the replica label, whose
+ * value Prometheus expands from the environment at start-up (`${PROMETHEUS_REPLICA}`: the pod name
+ * on kubernetes, the container name on docker), so every replica reads the same file.
+ */
+export function externalLabels(config: StackConfig): Record<string, string> {
+  const labels: Record<string, string> = { environment: config.environment, stack: config.stack };
+  if (prometheusIsReplicated(config)) labels[config.prometheus.replicaLabel] = `\${${PROMETHEUS_REPLICA_ENV}}`;
+  return labels;
 }
 
 export function buildPrometheusConfig(config: StackConfig): PrometheusConfig {
-  return {
+  const out: PrometheusConfig = {
     global: {
       scrape_interval: config.scrapeInterval,
       evaluation_interval: config.evaluationInterval,
-      external_labels: { environment: config.environment, stack: config.stack },
+      external_labels: externalLabels(config),
     },
-    alerting: { alertmanagers: [{ static_configs: [{ targets: [`${hostOf(config, 'alertmanager')}:${PORTS.alertmanager}`] }] }] },
+    // Prometheus sends every alert to every Alertmanager; the cluster's gossip makes one of them notify.
+    alerting: { alertmanagers: [{ static_configs: [{ targets: alertmanagerHosts(config).map((h) => `${h}:${PORTS.alertmanager}`) }] }] },
     rule_files: [`${PROMETHEUS_RULES_DIR}/*.yml`],
     scrape_configs: buildScrapeConfigs(config),
   };
+  if (prometheusIsReplicated(config)) {
+    // Without this every replica's alert would be a different alert to Alertmanager (the replica
+    // label differs) and each would be notified once per replica.
+    out.alerting.alert_relabel_configs = [{ action: 'labeldrop', regex: config.prometheus.replicaLabel }];
+  }
+  const remoteWrite = remoteWriteConfigs(config);
+  if (remoteWrite.length > 0) out.remote_write = remoteWrite;
+  return out;
 }
 
 export function renderPrometheusConfig(config: StackConfig): string {

@@ -16,6 +16,13 @@ export const PORTS = {
   postgresExporter: 9187,
   redisExporter: 9121,
   nodeExporter: 9100,
+  /** Alertmanager gossip (TCP and UDP); only open when alertmanager.replicas > 1. */
+  alertmanagerCluster: 9094,
+  /** Thanos components' HTTP (API, /metrics, health) and gRPC (Store API) ports: its defaults. */
+  thanosHttp: 10902,
+  thanosGrpc: 10901,
+  /** Thanos Receive's remote-write endpoint (its default). */
+  thanosRemoteWrite: 19291,
 } as const;
 
 /** DNS names of the services: docker network aliases, kubernetes Service names. */
@@ -27,6 +34,8 @@ export const SERVICE_NAMES = {
   postgresExporter: 'postgres-exporter',
   redisExporter: 'redis-exporter',
   nodeExporter: 'node-exporter',
+  thanosReceive: 'thanos-receive',
+  thanosQuery: 'thanos-query',
 } as const;
 export type ServiceKey = keyof typeof SERVICE_NAMES;
 
@@ -37,6 +46,8 @@ export const SERVICE_LABELS = {
   postgresExporter: 'postgres',
   redisExporter: 'redis',
   nodeExporter: 'node',
+  thanosReceive: 'thanos-receive',
+  thanosQuery: 'thanos-query',
 } as const;
 
 /** Kubernetes labels the app pods carry and the scrape config selects on. */
@@ -74,8 +85,45 @@ export function appReplicaHosts(app: AppConfig): string[] {
   return Array.from({ length: app.replicas.min }, (_, i) => appReplicaHost(app, i));
 }
 
+/** Kubernetes: the headless Service that gives each Alertmanager pod a stable DNS name for gossip. */
+export const ALERTMANAGER_CLUSTER_SERVICE = 'alertmanager-cluster';
+/** Kubernetes: the headless Service of the Prometheus StatefulSet (replicas > 1). */
+export const PROMETHEUS_REPLICAS_SERVICE = 'prometheus-replicas';
+/** The environment variable each Prometheus replica's replica label is expanded from (external_labels). */
+export const PROMETHEUS_REPLICA_ENV = 'PROMETHEUS_REPLICA';
+
+/** Whether Prometheus runs as several identical replicas (StatefulSet / numbered containers). */
+export const prometheusIsReplicated = (config: StackConfig): boolean => config.prometheus.replicas > 1;
+/** Whether Alertmanager runs as a gossiping cluster. */
+export const alertmanagerIsClustered = (config: StackConfig): boolean => config.alertmanager.replicas > 1;
+
+/** Name of replica i: the docker container and alias, the StatefulSet pod name (`<service>-<i>`). */
+export function replicaName(service: 'prometheus' | 'alertmanager', index: number): string {
+  return `${SERVICE_NAMES[service]}-${index}`;
+}
+
+/**
+ * Each Alertmanager's own host name: docker aliases alertmanager-<i>, kubernetes pod DNS names
+ * under the headless Service. One Alertmanager: its Service.
+ */
+export function alertmanagerHosts(config: StackConfig): string[] {
+  if (!alertmanagerIsClustered(config)) return [hostOf(config, 'alertmanager')];
+  return Array.from({ length: config.alertmanager.replicas }, (_, i) =>
+    config.target === 'docker' ? replicaName('alertmanager', i) : `${replicaName('alertmanager', i)}.${ALERTMANAGER_CLUSTER_SERVICE}.${config.namespace}.svc`,
+  );
+}
+
+/** The URL Prometheus remote-writes to the long-term engine, if there is one. */
+export function engineRemoteWriteUrl(config: StackConfig): string | undefined {
+  const lts = config.longTermStorage;
+  if (lts === undefined) return undefined;
+  return lts.kind === 'thanos' ? `http://${hostOf(config, 'thanosReceive')}:${PORTS.thanosRemoteWrite}/api/v1/receive` : lts.remoteWriteUrl;
+}
+
 export interface Endpoints {
   readonly prometheus: string;
+  /** What Grafana's Prometheus datasource reads: Prometheus, or the long-term engine's query API. */
+  readonly query: string;
   readonly alertmanager: string;
   readonly jaegerQuery: string;
   /** OTLP over HTTP, what the instrumentation helper exports to. */
@@ -83,10 +131,18 @@ export interface Endpoints {
   readonly otlpGrpc: string;
 }
 
+function queryEndpoint(config: StackConfig): string {
+  const lts = config.longTermStorage;
+  if (lts?.kind === 'thanos') return `http://${hostOf(config, 'thanosQuery')}:${PORTS.thanosHttp}`;
+  if (lts?.kind === 'mimir' && lts.queryUrl !== undefined) return lts.queryUrl.replace(/\/+$/, '');
+  return `http://${hostOf(config, 'prometheus')}:${PORTS.prometheus}`;
+}
+
 /** In-stack URLs (what containers use to reach each other). */
 export function internalEndpoints(config: StackConfig): Endpoints {
   return {
     prometheus: `http://${hostOf(config, 'prometheus')}:${PORTS.prometheus}`,
+    query: queryEndpoint(config),
     alertmanager: `http://${hostOf(config, 'alertmanager')}:${PORTS.alertmanager}`,
     jaegerQuery: `http://${hostOf(config, 'jaeger')}:${PORTS.jaegerQuery}`,
     otlpHttp: `http://${hostOf(config, 'jaeger')}:${PORTS.otlpHttp}`,

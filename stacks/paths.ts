@@ -23,6 +23,10 @@ export const ALERTMANAGER_CONFIG_FILE = `${ALERTMANAGER_CONFIG_DIR}/alertmanager
 /** Silences and the notification log. */
 export const ALERTMANAGER_DATA_DIR = '/alertmanager';
 
+/** Thanos Receive's TSDB (a PersistentVolumeClaim / named volume). */
+export const THANOS_RECEIVE_DATA_DIR = '/var/thanos/receive';
+export { PROMETHEUS_SECRETS_DIR } from '../generators/remoteWrite';
+
 /** Grafana's default provisioning root; each subdirectory (datasources, dashboards, ...) is shipped as a unit. */
 export const GRAFANA_PROVISIONING_DIR = GRAFANA_PATHS.provisioningDir;
 /**

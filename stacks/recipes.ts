@@ -6,11 +6,12 @@
  * Exporters run with their default flags (plus host paths for node_exporter): those are the
  * settings the catalog's metric names were checked against (test/fixtures/exporters/).
  */
-import { PORTS, SERVICE_NAMES, internalEndpoints, nodeExporterPort, stackEndpoints } from '../generators/topology';
+import { PORTS, PROMETHEUS_REPLICA_ENV, SERVICE_NAMES, alertmanagerHosts, alertmanagerIsClustered, hostOf, internalEndpoints, nodeExporterPort, replicaName, stackEndpoints } from '../generators/topology';
 import type { AppConfig, StackConfig } from './config/schema';
 import type { SecretKey } from './config/secrets';
 import { memoryBytes } from './quantity';
-import { ALERTMANAGER_CONFIG_FILE, ALERTMANAGER_DATA_DIR, PROMETHEUS_CONFIG_FILE, PROMETHEUS_DATA_DIR } from './paths';
+import type { ImageKey } from './versions';
+import { ALERTMANAGER_CONFIG_FILE, ALERTMANAGER_DATA_DIR, PROMETHEUS_CONFIG_FILE, PROMETHEUS_DATA_DIR, THANOS_RECEIVE_DATA_DIR } from './paths';
 import { INFRA_RESOURCES, JAEGER_MAX_TRACES, type InfraService, type Resources } from './resources';
 
 export interface HttpCheck {
@@ -63,6 +64,8 @@ export const IMAGE_USERS: Record<InfraService, number> = {
   postgresExporter: 65534,
   redisExporter: 59000,
   nodeExporter: 65534,
+  thanosReceive: 1001, // the Thanos image's USER (its Dockerfile: adduser -u 1001 thanos)
+  thanosQuery: 1001,
 };
 
 /** Jaeger v2's healthcheckv2 extension: `/status` answers 200 once every pipeline runs. */
@@ -72,8 +75,14 @@ export const JAEGER_HEALTH_PATH = '/status';
 /** Where node_exporter sees the host's file systems (host paths mounted read-only). */
 export const NODE_EXPORTER_HOST_PATHS = { proc: '/host/proc', sys: '/host/sys', root: '/host/root' } as const;
 
+/** The image each service runs: its own IMAGES entry, or the one Thanos image for both Thanos components. */
+const IMAGE_OF: Record<InfraService, ImageKey> = {
+  prometheus: 'prometheus', alertmanager: 'alertmanager', grafana: 'grafana', jaeger: 'jaeger', postgresExporter: 'postgresExporter',
+  redisExporter: 'redisExporter', nodeExporter: 'nodeExporter', thanosReceive: 'thanos', thanosQuery: 'thanos',
+};
+
 function base(config: StackConfig, key: InfraService) {
-  return { name: SERVICE_NAMES[key], image: config.images[key], user: IMAGE_USERS[key], resources: INFRA_RESOURCES[config.environment][key] };
+  return { name: SERVICE_NAMES[key], image: config.images[IMAGE_OF[key]], user: IMAGE_USERS[key], resources: INFRA_RESOURCES[config.environment][key] };
 }
 
 /**
@@ -108,10 +117,15 @@ function prometheusProjectHttp(port: number): Pick<ContainerRecipe, 'ports' | 'l
  */
 export const PROMETHEUS_EXEMPLAR_STORAGE_FLAG = '--enable-feature=exemplar-storage';
 
-export function prometheusRecipe(config: StackConfig): ContainerRecipe {
+/**
+ * `replica`: which replica of an HA set (docker names each container; kubernetes sets the
+ * variable from the pod name instead). Its name fills the replica external label.
+ */
+export function prometheusRecipe(config: StackConfig, replica?: number): ContainerRecipe {
   const port = PORTS.prometheus;
   return {
     ...base(config, 'prometheus'),
+    ...(replica === undefined ? {} : { name: replicaName('prometheus', replica) }),
     args: [
       `--config.file=${PROMETHEUS_CONFIG_FILE}`,
       `--storage.tsdb.path=${PROMETHEUS_DATA_DIR}`,
@@ -125,28 +139,44 @@ export function prometheusRecipe(config: StackConfig): ContainerRecipe {
       '--config.auto-reload-interval=30s',
       PROMETHEUS_EXEMPLAR_STORAGE_FLAG,
     ],
-    env: goEnv(config, 'prometheus'),
+    env: { ...goEnv(config, 'prometheus'), ...(replica === undefined ? {} : { [PROMETHEUS_REPLICA_ENV]: replicaName('prometheus', replica) }) },
     secretEnv: {},
     ...prometheusProjectHttp(port),
     readOnlyRootFilesystem: true,
   };
 }
 
-export function alertmanagerRecipe(config: StackConfig): ContainerRecipe {
+/**
+ * Alertmanager's gossip flags. No peers: an empty listen address turns gossip (and its port) off.
+ * Peers: every member is listed, itself included (Alertmanager skips its own address), so all
+ * replicas share one command line; silences and the notification log then reach every member,
+ * and only the first in the cluster's order notifies, the others after peer_timeout steps.
+ */
+export function alertmanagerClusterArgs(listenAddress: string | undefined, peers: readonly string[]): string[] {
+  if (listenAddress === undefined) return ['--cluster.listen-address='];
+  return [`--cluster.listen-address=${listenAddress}`, ...peers.map((p) => `--cluster.peer=${p}`)];
+}
+
+/** `replica`: which member of a cluster (docker names each container; kubernetes pods are named by the StatefulSet). */
+export function alertmanagerRecipe(config: StackConfig, replica?: number): ContainerRecipe {
   const port = PORTS.alertmanager;
+  const clustered = alertmanagerIsClustered(config);
+  const peers = clustered ? alertmanagerHosts(config).map((h) => `${h}:${PORTS.alertmanagerCluster}`) : [];
   return {
     ...base(config, 'alertmanager'),
+    ...(replica === undefined ? {} : { name: replicaName('alertmanager', replica) }),
     args: [
       `--config.file=${ALERTMANAGER_CONFIG_FILE}`,
       `--storage.path=${ALERTMANAGER_DATA_DIR}`,
       `--web.listen-address=:${port}`,
       `--web.external-url=${stackEndpoints(config).alertmanagerUrl}`,
-      // One replica: an empty cluster address turns off gossip (and its port 9094).
-      '--cluster.listen-address=',
+      ...alertmanagerClusterArgs(clustered ? `0.0.0.0:${PORTS.alertmanagerCluster}` : undefined, peers),
     ],
     env: goEnv(config, 'alertmanager'),
     secretEnv: {},
-    ...prometheusProjectHttp(port),
+    ...(clustered
+      ? { ports: [{ name: 'http', port }, { name: 'cluster', port: PORTS.alertmanagerCluster }], liveness: { path: '/-/healthy', port }, readiness: { path: '/-/ready', port } }
+      : prometheusProjectHttp(port)),
     readOnlyRootFilesystem: true,
   };
 }
@@ -283,6 +313,86 @@ export function appRecipe(config: StackConfig, app: AppConfig): ContainerRecipe 
   };
 }
 
+export interface ThanosReceiveFlags {
+  readonly dataDir: string;
+  /** host:port of each listener. */
+  readonly http: string;
+  readonly grpc: string;
+  readonly remoteWrite: string;
+  /** This Receive's own external label value (receive_replica); Receive refuses to start without one. */
+  readonly replicaName: string;
+  /** How long samples stay on the Receive volume (--tsdb.retention). */
+  readonly retention: string;
+}
+
+/** Thanos Receive's command line: the deployment's and the fault tests' (live/services/thanos.ts). */
+export function thanosReceiveArgs(f: ThanosReceiveFlags): string[] {
+  return [
+    'receive',
+    `--tsdb.path=${f.dataDir}`,
+    `--tsdb.retention=${f.retention}`,
+    `--http-address=${f.http}`,
+    `--grpc-address=${f.grpc}`,
+    `--remote-write.address=${f.remoteWrite}`,
+    `--label=receive_replica="${f.replicaName}"`,
+  ];
+}
+
+export interface ThanosQueryFlags {
+  readonly http: string;
+  readonly grpc: string;
+  /** host:port of every Store API (Receive) it reads. */
+  readonly endpoints: readonly string[];
+  /** Labels Query merges replicas on (--query.replica-label); none turns deduplication off. */
+  readonly replicaLabels: readonly string[];
+}
+
+/** Thanos Query's command line: endpoints inline as --endpoint.sd-config (--endpoint is deprecated in 0.42). */
+export function thanosQueryArgs(f: ThanosQueryFlags): string[] {
+  const sd = JSON.stringify({ endpoints: f.endpoints.map((address) => ({ address })) });
+  return ['query', `--http-address=${f.http}`, `--grpc-address=${f.grpc}`, `--endpoint.sd-config=${sd}`, ...f.replicaLabels.map((l) => `--query.replica-label=${l}`)];
+}
+
+function thanosHttp(): Pick<ContainerRecipe, 'liveness' | 'readiness'> {
+  return { liveness: { path: '/-/healthy', port: PORTS.thanosHttp }, readiness: { path: '/-/ready', port: PORTS.thanosHttp } };
+}
+
+export function thanosReceiveRecipe(config: StackConfig): ContainerRecipe {
+  return {
+    ...base(config, 'thanosReceive'),
+    args: thanosReceiveArgs({
+      dataDir: THANOS_RECEIVE_DATA_DIR,
+      http: `0.0.0.0:${PORTS.thanosHttp}`,
+      grpc: `0.0.0.0:${PORTS.thanosGrpc}`,
+      remoteWrite: `0.0.0.0:${PORTS.thanosRemoteWrite}`,
+      replicaName: SERVICE_NAMES.thanosReceive,
+      retention: config.longTermStorage?.retention ?? '30d',
+    }),
+    env: {},
+    secretEnv: {},
+    ports: [{ name: 'http', port: PORTS.thanosHttp }, { name: 'grpc', port: PORTS.thanosGrpc }, { name: 'remote-write', port: PORTS.thanosRemoteWrite }],
+    ...thanosHttp(),
+    readOnlyRootFilesystem: true,
+  };
+}
+
+export function thanosQueryRecipe(config: StackConfig): ContainerRecipe {
+  return {
+    ...base(config, 'thanosQuery'),
+    args: thanosQueryArgs({
+      http: `0.0.0.0:${PORTS.thanosHttp}`,
+      grpc: `0.0.0.0:${PORTS.thanosGrpc}`,
+      endpoints: [`${hostOf(config, 'thanosReceive')}:${PORTS.thanosGrpc}`],
+      replicaLabels: [config.prometheus.replicaLabel],
+    }),
+    env: {},
+    secretEnv: {},
+    ports: [{ name: 'http', port: PORTS.thanosHttp }, { name: 'grpc', port: PORTS.thanosGrpc }],
+    ...thanosHttp(),
+    readOnlyRootFilesystem: true,
+  };
+}
+
 /** Every infrastructure recipe the config enables, keyed by service. */
 export function infraRecipes(config: StackConfig, redisPasswordSet: boolean): Partial<Record<InfraService, ContainerRecipe>> {
   return {
@@ -293,5 +403,6 @@ export function infraRecipes(config: StackConfig, redisPasswordSet: boolean): Pa
     ...(config.exporters.postgres.enabled ? { postgresExporter: postgresExporterRecipe(config) } : {}),
     ...(config.exporters.redis.enabled ? { redisExporter: redisExporterRecipe(config, redisPasswordSet) } : {}),
     ...(config.exporters.node.enabled ? { nodeExporter: nodeExporterRecipe(config) } : {}),
+    ...(config.longTermStorage?.kind === 'thanos' ? { thanosReceive: thanosReceiveRecipe(config), thanosQuery: thanosQueryRecipe(config) } : {}),
   };
 }

@@ -33,6 +33,8 @@ export const FAKE_SECRETS: Record<SecretKey, string> = {
   pagerdutyRoutingKey: 'fake-pagerduty-key-8Lm6',
   smtpPassword: 'fake-smtp-pass-2Wn7',
   deadMansSwitchUrl: 'https://deadmansswitch.example.com/ping/fake-dms-4Hc9',
+  remoteWritePassword: 'fake-remote-write-pass-6Jq3',
+  remoteWriteBearerToken: 'fake-remote-write-token-1Rp5',
 };
 
 /** Substrings that must never leave a secret: whole values and the password inside the DSN. */

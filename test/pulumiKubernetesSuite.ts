@@ -9,7 +9,7 @@ import * as yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PrometheusConfig } from '../generators/prometheusConfig';
 import { renderStack } from '../render/renderStack';
-import { K8S_APP_LABELS, PORTS, SCRAPE_ANNOTATIONS, SERVICE_NAMES, internalEndpoints, nodeExporterNamespace } from '../generators/topology';
+import { ALERTMANAGER_CLUSTER_SERVICE, K8S_APP_LABELS, PORTS, PROMETHEUS_REPLICAS_SERVICE, SCRAPE_ANNOTATIONS, SERVICE_NAMES, internalEndpoints, nodeExporterNamespace } from '../generators/topology';
 import { routeOf } from '../stacks/artifacts';
 import { GRAFANA_DASHBOARDS_DIR } from '../stacks/paths';
 import { discoverySuffixes } from '../stacks/kubernetes/prometheus';
@@ -70,14 +70,17 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
           [K8S.role, `${n}-prometheus-discovery-role${suffix}`],
           [K8S.roleBinding, `${n}-prometheus-discovery-binding${suffix}`],
         ]),
-        [K8S.pvc, `${n}-prometheus-data`],
-        [K8S.deployment, `${n}-prometheus-deployment`],
+        // HA replicas: a StatefulSet with claim templates and a headless Service instead of Deployment + claim.
+        ...(config.prometheus.replicas > 1
+          ? ([[K8S.service, `${n}-prometheus-replicas`], [K8S.statefulSet, `${n}-prometheus-statefulset`]] as [string, string][])
+          : ([[K8S.pvc, `${n}-prometheus-data`], [K8S.deployment, `${n}-prometheus-deployment`]] as [string, string][])),
         [K8S.service, `${n}-prometheus-service`],
         [K8S.networkPolicy, `${n}-prometheus-ingress`],
         ['observatory:kubernetes:Alertmanager', `${n}-alertmanager`],
         [K8S.secret, `${n}-alertmanager-config`],
-        [K8S.pvc, `${n}-alertmanager-data`],
-        [K8S.deployment, `${n}-alertmanager-deployment`],
+        ...(config.alertmanager.replicas > 1
+          ? ([[K8S.service, `${n}-alertmanager-cluster`], [K8S.statefulSet, `${n}-alertmanager-statefulset`]] as [string, string][])
+          : ([[K8S.pvc, `${n}-alertmanager-data`], [K8S.deployment, `${n}-alertmanager-deployment`]] as [string, string][])),
         [K8S.service, `${n}-alertmanager-service`],
         [K8S.networkPolicy, `${n}-alertmanager-ingress`],
         ['observatory:kubernetes:Grafana', `${n}-grafana`],
@@ -94,6 +97,11 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
         [K8S.service, `${n}-jaeger-service`],
         [K8S.networkPolicy, `${n}-jaeger-ingress`],
       ];
+      if (config.longTermStorage?.kind === 'thanos') {
+        const t = `${n}-thanos`;
+        expected.push(['observatory:kubernetes:Thanos', t], [K8S.pvc, `${t}-receive-data`], [K8S.deployment, `${t}-receive`], [K8S.service, `${t}-receive-service`], [K8S.networkPolicy, `${t}-receive-ingress`]);
+        expected.push([K8S.deployment, `${t}-query`], [K8S.service, `${t}-query-service`], [K8S.networkPolicy, `${t}-query-ingress`]);
+      }
       if (config.exporters.postgres.enabled) {
         expected.push(['observatory:kubernetes:PostgresExporter', `${n}-postgres-exporter`], [K8S.secret, `${n}-postgres-exporter-dsn`]);
         expected.push([K8S.deployment, `${n}-postgres-exporter-deployment`], [K8S.service, `${n}-postgres-exporter-service`], [K8S.networkPolicy, `${n}-postgres-exporter-ingress`]);
@@ -165,9 +173,19 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
     });
 
     it('claims name the StorageClass the stack names and none otherwise (the cluster default)', () => {
+      // Standalone claims, and the claim templates of HA StatefulSets (one claim per replica).
       const pvcs = byType(registered, K8S.pvc).map((r) => inputsOf<Pvc>(r));
-      expect(pvcs.map((p) => p.metadata.name).sort()).toEqual(['alertmanager-data', 'grafana-data', 'prometheus-data']);
-      for (const p of pvcs) expect(p.spec.storageClassName, p.metadata.name).toBe(config.storage.storageClass);
+      const templates = byType(registered, K8S.statefulSet).flatMap((r) => inputsOf<{ spec: { volumeClaimTemplates?: Pvc[] } }>(r).spec.volumeClaimTemplates ?? []);
+      const claims = [...pvcs, ...templates];
+      const standalone = [
+        ...(config.alertmanager.replicas > 1 ? [] : ['alertmanager-data']),
+        'grafana-data',
+        ...(config.prometheus.replicas > 1 ? [] : ['prometheus-data']),
+        ...(config.longTermStorage?.kind === 'thanos' ? ['thanos-receive-data'] : []),
+      ];
+      expect(pvcs.map((p) => p.metadata.name).sort()).toEqual(standalone.sort());
+      expect(templates).toHaveLength((config.alertmanager.replicas > 1 ? 1 : 0) + (config.prometheus.replicas > 1 ? 1 : 0));
+      for (const p of claims) expect(p.spec.storageClassName, p.metadata.name).toBe(config.storage.storageClass);
     });
 
     it('docs/deploying.md imports the Namespace with the type, name and parent the program registers', () => {
@@ -226,9 +244,13 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       const expected = [SERVICE_NAMES.prometheus, SERVICE_NAMES.alertmanager, SERVICE_NAMES.grafana, SERVICE_NAMES.jaeger, ...config.apps.map((a) => a.name)];
       if (config.exporters.postgres.enabled) expected.push(SERVICE_NAMES.postgresExporter);
       if (config.exporters.redis.enabled) expected.push(SERVICE_NAMES.redisExporter);
-      expect(services.map((s) => s.metadata.name).sort()).toEqual(expected.sort());
+      if (config.longTermStorage?.kind === 'thanos') expected.push(SERVICE_NAMES.thanosReceive, SERVICE_NAMES.thanosQuery);
+      // The headless Services that name replica pods (clusterIP None, no load balancing).
+      const headless = [...(config.prometheus.replicas > 1 ? [PROMETHEUS_REPLICAS_SERVICE] : []), ...(config.alertmanager.replicas > 1 ? [ALERTMANAGER_CLUSTER_SERVICE] : [])];
+      expect(services.map((s) => s.metadata.name).sort()).toEqual([...expected, ...headless].sort());
       expect(config.serviceTypes.grafana).toBe('ClusterIP');
-      for (const s of services) expect(s.spec.type, s.metadata.name).toBe('ClusterIP');
+      for (const s of services.filter((x) => !headless.includes(x.metadata.name))) expect(s.spec.type, s.metadata.name).toBe('ClusterIP');
+      for (const s of services.filter((x) => headless.includes(x.metadata.name))) expect((s.spec as { clusterIP?: string }).clusterIP, s.metadata.name).toBe('None');
     });
   });
 
@@ -422,11 +444,12 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
   });
 
   describe(`${stack} (kubernetes): every container is pinned, limited, probed and non-root`, () => {
-    it('holds for every Deployment and DaemonSet', () => {
+    it('holds for every Deployment, DaemonSet and StatefulSet', () => {
       const allowed = new Set([...Object.values(config.images), ...config.apps.map((a) => a.image)]);
       const pods = podSpecs(registered);
-      expect(pods.length).toBe(4 + config.apps.length + [config.exporters.postgres.enabled, config.exporters.redis.enabled, config.exporters.node.enabled].filter(Boolean).length);
-      for (const { workload: w, spec } of pods) {
+      const thanos = config.longTermStorage?.kind === 'thanos' ? 2 : 0; // Receive and Query
+      expect(pods.length).toBe(4 + thanos + config.apps.length + [config.exporters.postgres.enabled, config.exporters.redis.enabled, config.exporters.node.enabled].filter(Boolean).length);
+      for (const { workload: w, spec, claims } of pods) {
         expect(spec.securityContext?.runAsNonRoot, w).toBe(true);
         for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
           const at = `${w}/${c.name}`;
@@ -442,7 +465,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
           expect(sc?.allowPrivilegeEscalation, at).toBe(false);
           expect(sc?.privileged ?? false, at).toBe(false);
           expect(sc?.capabilities?.drop, at).toEqual(['ALL']);
-          const volumes = new Set((spec.volumes ?? []).map((v) => v.name));
+          const volumes = new Set([...(spec.volumes ?? []).map((v) => v.name), ...claims]);
           for (const m of c.volumeMounts ?? []) expect(volumes.has(m.name), `${at} mounts ${m.name}, a volume of its pod`).toBe(true);
         }
       }
@@ -461,7 +484,11 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
 
     it('only Grafana reaches Prometheus; Prometheus and Grafana reach Alertmanager', () => {
       expect(rules('prometheus')).toEqual([{ ports: [PORTS.prometheus], from: [pod('grafana')] }]);
-      expect(rules('alertmanager')).toEqual([{ ports: [PORTS.alertmanager], from: [pod('prometheus'), pod('grafana')] }]);
+      expect(rules('alertmanager')).toEqual([
+        { ports: [PORTS.alertmanager], from: [pod('prometheus'), pod('grafana')] },
+        // A cluster's members gossip with each other (TCP and UDP) and with no one else.
+        ...(config.alertmanager.replicas > 1 ? [{ ports: [PORTS.alertmanagerCluster, PORTS.alertmanagerCluster], from: [pod('alertmanager')] }] : []),
+      ]);
     });
 
     it('only Grafana reaches the Jaeger query port; apps reach OTLP', () => {

@@ -45,6 +45,7 @@ export interface DockerContainer {
 export const K8S = {
   deployment: 'kubernetes:apps/v1:Deployment',
   daemonSet: 'kubernetes:apps/v1:DaemonSet',
+  statefulSet: 'kubernetes:apps/v1:StatefulSet',
   configMap: 'kubernetes:core/v1:ConfigMap',
   secret: 'kubernetes:core/v1:Secret',
   service: 'kubernetes:core/v1:Service',
@@ -75,10 +76,12 @@ export function stateOf<T>(r: Registered): T {
 }
 
 /** Every workload pod spec (Deployments and DaemonSets), with the workload's k8s name. */
-export function podSpecs(registered: readonly Registered[]): { workload: string; spec: PodSpec; labels: Record<string, string>; annotations: Record<string, string> }[] {
-  return [...byType(registered, K8S.deployment), ...byType(registered, K8S.daemonSet)].map((r) => {
+export function podSpecs(registered: readonly Registered[]): { workload: string; spec: PodSpec; labels: Record<string, string>; annotations: Record<string, string>; claims: string[] }[] {
+  // StatefulSets (Prometheus replicas, an Alertmanager cluster) share the template shape.
+  return [...byType(registered, K8S.deployment), ...byType(registered, K8S.daemonSet), ...byType(registered, K8S.statefulSet)].map((r) => {
     const w = inputsOf<Deployment | DaemonSet>(r);
-    return { workload: w.metadata.name, spec: w.spec.template.spec, labels: w.spec.template.metadata?.labels ?? {}, annotations: w.spec.template.metadata?.annotations ?? {} };
+    const claims = ((w.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] }).volumeClaimTemplates ?? []).map((t) => t.metadata.name);
+    return { workload: w.metadata.name, spec: w.spec.template.spec, labels: w.spec.template.metadata?.labels ?? {}, annotations: w.spec.template.metadata?.annotations ?? {}, claims };
   });
 }
 
@@ -96,7 +99,7 @@ function objectData(registered: readonly Registered[], kind: 'configMap' | 'secr
 }
 
 /** Files a pod's container sees through ConfigMap, Secret and projected volumes: path -> content. */
-export function podFiles(registered: readonly Registered[], spec: PodSpec, container = spec.containers[0].name): Map<string, string> {
+export function podFiles(registered: readonly Registered[], spec: PodSpec, container = spec.containers[0].name, claimTemplates: readonly string[] = ['data']): Map<string, string> {
   const files = new Map<string, string>();
   const c = spec.containers.find((x) => x.name === container);
   if (!c) throw new Error(`no container ${container}`);
@@ -109,6 +112,7 @@ export function podFiles(registered: readonly Registered[], spec: PodSpec, conta
   };
   for (const m of c.volumeMounts ?? []) {
     const v = (spec.volumes ?? []).find((x) => x.name === m.name);
+    if (!v && claimTemplates.includes(m.name)) continue; // a StatefulSet's per-pod claim: no files
     if (!v) throw new Error(`mount ${m.name} has no volume`);
     if (v.configMap) add(m.mountPath, objectData(registered, 'configMap', v.configMap.name), v.configMap.items);
     if (v.secret) add(m.mountPath, objectData(registered, 'secret', v.secret.secretName), v.secret.items);

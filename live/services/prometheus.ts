@@ -17,6 +17,8 @@ export class PrometheusService {
     readonly configFile: string,
     readonly storageDir: string,
     readonly port: number,
+    /** Process (and log) name and extra environment, for one of several replicas. Default: prometheus, none */
+    private readonly replica: { readonly name: string; readonly env: Readonly<Record<string, string>> } = { name: 'prometheus', env: {} },
   ) {
     this.url = `http://${LOOPBACK}:${port}`;
   }
@@ -26,9 +28,10 @@ export class PrometheusService {
   }
 
   async start(): Promise<void> {
-    if (this.current?.isRunning) throw new Error('prometheus is already running');
+    if (this.current?.isRunning) throw new Error(`${this.replica.name} is already running`);
     this.current = this.supervisor.start({
-      name: 'prometheus',
+      name: this.replica.name,
+      env: this.replica.env,
       command: toolPath('prometheus'),
       args: [
         `--config.file=${this.configFile}`,

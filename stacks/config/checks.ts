@@ -5,7 +5,7 @@
  */
 import { durationSeconds } from '../../catalog/duration';
 import { ObservatoryError } from '../../catalog/errors';
-import { SERVICE_LABELS, SERVICE_NAMES, appReplicaHosts, nodeExporterNamespace } from '../../generators/topology';
+import { SERVICE_LABELS, SERVICE_NAMES, appReplicaHosts, nodeExporterNamespace, replicaName } from '../../generators/topology';
 import { cpuMillicores, memoryBytes, memoryMiB } from '../quantity';
 import { INFRA_RESOURCES, type Resources } from '../resources';
 import { checkGrafanaAccess } from './grafanaAccess';
@@ -95,6 +95,10 @@ function checkNodeExporterNamespace(config: StackConfig, fail: Fail): void {
 function checkDocker(config: StackConfig, fail: Fail): void {
   // Network aliases share one DNS namespace: services, apps and app replicas.
   const owner = new Map<string, string>(Object.values(SERVICE_NAMES).map((s) => [s, `service ${s}`]));
+  // Replica containers (prometheus.replicas, alertmanager.replicas) are aliases too.
+  for (const [service, n] of [['prometheus', config.prometheus.replicas], ['alertmanager', config.alertmanager.replicas]] as const) {
+    if (n > 1) for (let i = 0; i < n; i++) owner.set(replicaName(service, i), `service ${service} (replica ${i})`);
+  }
   config.apps.forEach((app, i) => {
     for (const host of [app.name, ...appReplicaHosts(app)]) {
       const other = owner.get(host);

@@ -17,6 +17,7 @@ import { IMAGES, type ImageKey } from '../versions';
 import { budgetsSchema } from './budgets';
 import { imageReferenceProblem } from './imageReference';
 import { defaultRetentionSize } from './retention';
+import { REMOTE_WRITE_SECRETS, alertmanagerSchema, longTermStorageSchema, prometheusSchema, remoteWriteTargetSchema } from './scaleOut';
 import type { SecretKey, SecretPresence } from './secrets';
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -277,6 +278,14 @@ const rawSchema = z
       })
       .strict()
       .prefault({}),
+    /** Prometheus replicas (an HA pair or more). Default: one Prometheus, no replica label. */
+    prometheus: prometheusSchema.prefault({}),
+    /** Alertmanager replicas and gossip. Default: one Alertmanager, gossip off. */
+    alertmanager: alertmanagerSchema.prefault({}),
+    /** Further remote_write targets besides longTermStorage (another engine, a vendor). Default: none */
+    remoteWrite: z.array(remoteWriteTargetSchema).default([]),
+    /** The engine Prometheus writes to and Grafana reads from (stacks/config/scaleOut.ts). Default: none (Grafana reads Prometheus) */
+    longTermStorage: longTermStorageSchema.optional(),
     /** Performance budgets for `npm run budget`; defaults: catalog/budgets.ts. */
     budgets: budgetsSchema.prefault({}),
     /** How services are exposed on kubernetes. Default: ClusterIP for all. */
@@ -382,6 +391,9 @@ function requiredSecretsOf(c: z.output<typeof rawSchema>): SecretKey[] {
   if (c.receivers.pagerduty?.enabled) out.push('pagerdutyRoutingKey');
   if (c.receivers.email) out.push('smtpPassword');
   if (c.receivers.deadMansSwitch?.enabled) out.push('deadMansSwitchUrl');
+  for (const type of ['basic', 'bearer'] as const) {
+    if (c.remoteWrite.some((t) => t.auth?.type === type)) out.push(REMOTE_WRITE_SECRETS[type]);
+  }
   return out;
 }
 
@@ -458,6 +470,8 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     fail('slo.latencyThresholdSeconds', `(${slo.latencyThresholdSeconds}) must be a bucket bound of http_request_duration_seconds (${HTTP_DURATION_BUCKETS.join(', ')})`);
   }
 
+  checkScaleOut(c, fail);
+
   const requiredSecrets = requiredSecretsOf(c);
   for (const key of [...requiredSecrets, 'redisPassword' as const]) {
     const presence = secrets[key];
@@ -478,6 +492,30 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     requiredSecrets,
   };
   return config;
+}
+
+/** External labels every Prometheus of the stack carries (generators/prometheusConfig.ts). */
+export const STACK_EXTERNAL_LABELS = ['environment', 'stack'] as const;
+
+/** Cross-key rules of the scale-out keys (stacks/config/scaleOut.ts). */
+function checkScaleOut(c: z.output<typeof rawSchema>, fail: (key: string, problem: string) => never): void {
+  if ((STACK_EXTERNAL_LABELS as readonly string[]).includes(c.prometheus.replicaLabel)) {
+    fail('prometheus.replicaLabel', `("${c.prometheus.replicaLabel}") is already an external label of every series (${STACK_EXTERNAL_LABELS.join(', ')}); replicas would not be told apart`);
+  }
+  const names = new Map<string, string>();
+  if (c.longTermStorage) names.set(c.longTermStorage.kind, 'longTermStorage');
+  c.remoteWrite.forEach((t, i) => {
+    const other = names.get(t.name);
+    if (other !== undefined) fail(`remoteWrite[${i}].name`, `"${t.name}" is also the name of ${other === 'longTermStorage' ? `the ${t.name} write of longTermStorage` : other}; remote_name must tell the queues apart`);
+    names.set(t.name, `remoteWrite[${i}]`);
+  });
+  const urls = new Map<string, string>();
+  if (c.longTermStorage?.remoteWriteUrl) urls.set(c.longTermStorage.remoteWriteUrl, 'longTermStorage.remoteWriteUrl');
+  c.remoteWrite.forEach((t, i) => {
+    const other = urls.get(t.url);
+    if (other !== undefined) fail(`remoteWrite[${i}].url`, `is also the URL of ${other}; every sample would be written there twice`);
+    urls.set(t.url, `remoteWrite[${i}].url`);
+  });
 }
 
 /** zod's default wording, said plainly with the value that was given. */

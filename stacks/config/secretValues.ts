@@ -39,6 +39,8 @@ export const SECRET_VALUE_CHECKS: Readonly<Record<SecretKey, readonly Check[]>> 
   pagerdutyRoutingKey: [noSpace],
   smtpPassword: [],
   deadMansSwitchUrl: [noSpace, url(['https:'], 'https://<your dead man\'s switch service>/ping/...')],
+  remoteWritePassword: [],
+  remoteWriteBearerToken: [noSpace],
 };
 
 export function checkSecretValue(stack: string, key: SecretKey, value: string): void {

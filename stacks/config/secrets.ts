@@ -11,6 +11,9 @@ export const SECRET_KEYS = [
   'pagerdutyRoutingKey',
   'smtpPassword',
   'deadMansSwitchUrl',
+  // Credentials of remoteWrite targets with auth (stacks/config/scaleOut.ts); Prometheus reads them from files.
+  'remoteWritePassword',
+  'remoteWriteBearerToken',
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 

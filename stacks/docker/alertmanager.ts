@@ -6,12 +6,13 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import type { Artifact } from '../../generators/artifact';
+import { SERVICE_NAMES, alertmanagerIsClustered } from '../../generators/topology';
 import { filesUnder } from '../artifacts';
 import type { StackConfig } from '../config/schema';
 import { ALERTMANAGER_DATA_DIR } from '../paths';
 import { alertmanagerRecipe } from '../recipes';
-import { buildStatefulContainer, type DockerServiceArgs, type StatefulContainerRefs } from './common';
-import { dockerName, secretUpload } from './container';
+import { buildStatefulContainer, publishedPorts, type DockerServiceArgs, type StatefulContainerRefs } from './common';
+import { buildContainerArgs, dockerName, secretUpload } from './container';
 import { pullImage } from './image';
 
 export interface AlertmanagerArgs extends DockerServiceArgs {
@@ -42,6 +43,25 @@ export function buildAlertmanagerContainer(config: StackConfig, uploads: docker.
   return buildStatefulContainer(config, alertmanagerRecipe(config), uploads, refs, ALERTMANAGER_DATA_DIR, 'alertmanager');
 }
 
+/**
+ * Member i of a gossiping cluster: container and alias alertmanager-<i> (the --cluster.peer
+ * names and Prometheus's targets) plus the shared alias alertmanager (Grafana's datasource);
+ * only member 0 publishes the host port.
+ */
+export function buildAlertmanagerMemberContainer(config: StackConfig, uploads: docker.types.input.ContainerUpload[], refs: AlertmanagerRefs, member: number): docker.ContainerArgs {
+  const recipe = alertmanagerRecipe(config, member);
+  return buildContainerArgs(recipe, {
+    config,
+    containerName: dockerName(config, recipe.name),
+    imageId: refs.imageId,
+    network: refs.network,
+    aliases: [recipe.name, SERVICE_NAMES.alertmanager],
+    uploads,
+    volumes: [{ volumeName: refs.volumeName, containerPath: ALERTMANAGER_DATA_DIR }],
+    ports: member === 0 ? publishedPorts(config, ['alertmanager']) : [],
+  });
+}
+
 export class Alertmanager extends pulumi.ComponentResource {
   public readonly containerName: pulumi.Output<string>;
 
@@ -49,14 +69,19 @@ export class Alertmanager extends pulumi.ComponentResource {
     super('observatory:docker:Alertmanager', name, {}, opts);
     const { config } = args;
     const image = pullImage(name, alertmanagerRecipe(config).image, this);
-    const volume = new docker.Volume(`${name}-data`, { name: dockerName(config, 'alertmanager-data') }, { parent: this });
     const uploads = buildAlertmanagerUploads(config, args.artifacts, args.secretArtifacts);
-    const container = new docker.Container(
-      `${name}-container`,
-      buildAlertmanagerContainer(config, uploads, { imageId: image.imageId, network: args.network, volumeName: volume.name }),
-      { parent: this, deleteBeforeReplace: true },
-    );
-    this.containerName = container.name;
+    const opts_ = { parent: this, deleteBeforeReplace: true };
+    if (!alertmanagerIsClustered(config)) {
+      const volume = new docker.Volume(`${name}-data`, { name: dockerName(config, 'alertmanager-data') }, { parent: this });
+      const container = new docker.Container(`${name}-container`, buildAlertmanagerContainer(config, uploads, { imageId: image.imageId, network: args.network, volumeName: volume.name }), opts_);
+      this.containerName = container.name;
+    } else {
+      const containers = Array.from({ length: config.alertmanager.replicas }, (_, i) => {
+        const volume = new docker.Volume(`${name}-${i}-data`, { name: dockerName(config, `alertmanager-${i}-data`) }, { parent: this });
+        return new docker.Container(`${name}-${i}-container`, buildAlertmanagerMemberContainer(config, uploads, { imageId: image.imageId, network: args.network, volumeName: volume.name }, i), opts_);
+      });
+      this.containerName = containers[0].name;
+    }
     this.registerOutputs({ containerName: this.containerName });
   }
 }

@@ -17,6 +17,7 @@ import { NodeExporter } from './nodeExporter';
 import { PostgresExporter } from './postgresExporter';
 import { Prometheus } from './prometheus';
 import { RedisExporter } from './redisExporter';
+import { Thanos } from './thanos';
 
 export type DockerMonitoringStackArgs = PreparedStack;
 
@@ -38,7 +39,8 @@ export class DockerMonitoringStack extends pulumi.ComponentResource {
     const network = net.name;
     const parent = { parent: this };
 
-    new Prometheus(`${name}-prometheus`, { config, network, artifacts }, parent);
+    new Prometheus(`${name}-prometheus`, { config, network, artifacts, secrets }, parent);
+    if (config.longTermStorage?.kind === 'thanos') new Thanos(`${name}-thanos`, { config, network }, parent);
     new Alertmanager(`${name}-alertmanager`, { config, network, artifacts, secretArtifacts: args.secretArtifacts }, parent);
     new Grafana(`${name}-grafana`, { config, network, artifacts, adminPassword }, parent);
     new Jaeger(`${name}-jaeger`, { config, network }, parent);

@@ -24,9 +24,13 @@ function policyPeer(p: Exclude<Peer, 'anywhere'>): PolicyPeer {
 export interface IngressRule {
   readonly ports: readonly number[];
   readonly from: readonly Peer[];
+  /** Default: TCP. Alertmanager gossip needs both. */
+  readonly protocols?: readonly ('TCP' | 'UDP')[];
 }
 
 export const FROM_PROMETHEUS: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.prometheus } };
+export const FROM_ALERTMANAGER: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.alertmanager } };
+export const FROM_THANOS_QUERY: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.thanosQuery } };
 export const FROM_GRAFANA: Peer = { podLabels: { [NAME_LABEL]: SERVICE_NAMES.grafana } };
 /** Application pods (the label the apps scrape job selects on). */
 export const FROM_APPS: Peer = { podLabels: { [K8S_APP_LABELS.partOf]: K8S_APP_LABELS.partOfValue } };
@@ -39,7 +43,7 @@ export function buildIngressPolicy(service: string, namespace: pulumi.Input<stri
       podSelector: { matchLabels: selectorOf(service) },
       policyTypes: ['Ingress'],
       ingress: rules.map((r) => ({
-        ports: r.ports.map((port) => ({ port, protocol: 'TCP' })),
+        ports: r.ports.flatMap((port) => (r.protocols ?? ['TCP']).map((protocol) => ({ port, protocol }))),
         ...(r.from.includes('anywhere') ? {} : { from: r.from.filter((p): p is Exclude<Peer, 'anywhere'> => p !== 'anywhere').map(policyPeer) }),
       })),
     },

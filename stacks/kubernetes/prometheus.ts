@@ -10,10 +10,13 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Artifact } from '../../generators/artifact';
-import { PORTS, watchedNamespaces } from '../../generators/topology';
+import { PORTS, PROMETHEUS_REPLICAS_SERVICE, PROMETHEUS_REPLICA_ENV, prometheusIsReplicated, watchedNamespaces } from '../../generators/topology';
+import { remoteWriteSecretKeys } from '../../generators/remoteWrite';
 import { filesUnder } from '../artifacts';
 import type { StackConfig } from '../config/schema';
-import { PROMETHEUS_CONFIG_DIR, PROMETHEUS_DATA_DIR, PROMETHEUS_RULES_DIR } from '../paths';
+import type { StackSecrets } from '../monitoringStack';
+import { PROMETHEUS_CONFIG_DIR, PROMETHEUS_DATA_DIR, PROMETHEUS_RULES_DIR, PROMETHEUS_SECRETS_DIR } from '../paths';
+import { requireSecretValue } from '../monitoringStack';
 import { IMAGE_USERS, prometheusRecipe } from '../recipes';
 import { FROM_GRAFANA, buildIngressPolicy } from './networkPolicy';
 import { buildContainer, buildPvcArgs, buildServiceArgs, podSecurityContext, selectorOf, serviceLabels } from './pod';
@@ -27,6 +30,8 @@ export interface PrometheusArgs {
   readonly namespace: pulumi.Input<string>;
   /** node_exporter's namespace (the NodeExporter component's output) when it runs: a discovery Role there too. */
   readonly nodeExporterNamespace?: pulumi.Input<string>;
+  /** The stack's secrets; the remote-write credentials the config names are mounted as files. Default: none */
+  readonly secrets?: StackSecrets;
 }
 
 export interface PrometheusPlan {
@@ -42,6 +47,13 @@ export function planPrometheus(config: StackConfig, artifacts: readonly Artifact
     config: buildVolumeData(filesUnder(artifacts, 'prometheus/'), `stack ${config.stack}: ConfigMap prometheus-config`),
     ...(rules.length > 0 ? { rules: buildVolumeData(rules, `stack ${config.stack}: ConfigMap prometheus-rules`) } : {}),
   };
+}
+
+/** The `prometheus` Service; with replicas a client sticks to one of them (their samples differ by milliseconds). */
+export function buildPrometheusServiceArgs(config: StackConfig, namespace: pulumi.Input<string>): k8s.core.v1.ServiceArgs {
+  const args = buildServiceArgs(prometheusRecipe(config), namespace);
+  if (!prometheusIsReplicated(config)) return args;
+  return { ...args, spec: { ...(args.spec as k8s.types.input.core.v1.ServiceSpec), sessionAffinity: 'ClientIP' } };
 }
 
 export const PROMETHEUS_SERVICE_ACCOUNT = 'prometheus';
@@ -83,15 +95,15 @@ export interface PrometheusRefs {
   /** Required when the plan has rules. */
   readonly rulesConfigMapName?: pulumi.Input<string>;
   readonly serviceAccountName: pulumi.Input<string>;
-  readonly pvcName: pulumi.Input<string>;
+  /** The single-replica Deployment's claim; replicas get theirs from the StatefulSet's claim template. */
+  readonly pvcName?: pulumi.Input<string>;
+  /** Secret with the remote-write credentials (remoteWriteSecretKeys(config)); required when there are any. */
+  readonly remoteWriteSecretName?: pulumi.Input<string>;
 }
 
-export function buildPrometheusDeployment(config: StackConfig, plan: PrometheusPlan, refs: PrometheusRefs): k8s.apps.v1.DeploymentArgs {
-  const recipe = prometheusRecipe(config);
-  const volumes: k8s.types.input.core.v1.Volume[] = [
-    { name: 'config', configMap: { name: refs.configMapName, items: plan.config.items } },
-    { name: 'data', persistentVolumeClaim: { claimName: refs.pvcName } },
-  ];
+function prometheusVolumes(config: StackConfig, plan: PrometheusPlan, refs: PrometheusRefs): { volumes: k8s.types.input.core.v1.Volume[]; volumeMounts: k8s.types.input.core.v1.VolumeMount[] } {
+  const volumes: k8s.types.input.core.v1.Volume[] = [{ name: 'config', configMap: { name: refs.configMapName, items: plan.config.items } }];
+  if (refs.pvcName !== undefined) volumes.push({ name: 'data', persistentVolumeClaim: { claimName: refs.pvcName } });
   const volumeMounts: k8s.types.input.core.v1.VolumeMount[] = [
     { name: 'config', mountPath: PROMETHEUS_CONFIG_DIR, readOnly: true },
     { name: 'data', mountPath: PROMETHEUS_DATA_DIR },
@@ -101,6 +113,18 @@ export function buildPrometheusDeployment(config: StackConfig, plan: PrometheusP
     volumes.push({ name: 'rules', configMap: { name: refs.rulesConfigMapName, items: plan.rules.items } });
     volumeMounts.push({ name: 'rules', mountPath: PROMETHEUS_RULES_DIR, readOnly: true });
   }
+  const secretKeys = remoteWriteSecretKeys(config);
+  if (secretKeys.length > 0) {
+    if (refs.remoteWriteSecretName === undefined) throw new Error('prometheus: remote-write Secret name missing');
+    volumes.push({ name: 'remote-write', secret: { secretName: refs.remoteWriteSecretName, items: secretKeys.map((key) => ({ key, path: key })), defaultMode: 0o440 } });
+    volumeMounts.push({ name: 'remote-write', mountPath: PROMETHEUS_SECRETS_DIR, readOnly: true });
+  }
+  return { volumes, volumeMounts };
+}
+
+export function buildPrometheusDeployment(config: StackConfig, plan: PrometheusPlan, refs: PrometheusRefs): k8s.apps.v1.DeploymentArgs {
+  const recipe = prometheusRecipe(config);
+  const { volumes, volumeMounts } = prometheusVolumes(config, plan, refs);
   return {
     metadata: { name: recipe.name, namespace: refs.namespace, labels: serviceLabels(recipe.name) },
     spec: {
@@ -121,6 +145,66 @@ export function buildPrometheusDeployment(config: StackConfig, plan: PrometheusP
         },
       },
     },
+  };
+}
+
+/**
+ * Replicas: a StatefulSet, one claim per pod, every pod the same config; the pod name fills the
+ * replica external label (PROMETHEUS_REPLICA from the downward API). Pods prefer different
+ * nodes, so draining one node leaves a replica scraping.
+ */
+export function buildPrometheusStatefulSet(config: StackConfig, plan: PrometheusPlan, refs: PrometheusRefs): k8s.apps.v1.StatefulSetArgs {
+  const recipe = prometheusRecipe(config);
+  const { volumes, volumeMounts } = prometheusVolumes(config, plan, refs);
+  const container = buildContainer(recipe, { volumeMounts });
+  return {
+    metadata: { name: recipe.name, namespace: refs.namespace, labels: serviceLabels(recipe.name) },
+    spec: {
+      replicas: config.prometheus.replicas,
+      serviceName: PROMETHEUS_REPLICAS_SERVICE,
+      // Replicas are independent copies: start and replace them side by side.
+      podManagementPolicy: 'Parallel',
+      selector: { matchLabels: selectorOf(recipe.name) },
+      template: {
+        metadata: { labels: serviceLabels(recipe.name) },
+        spec: {
+          serviceAccountName: refs.serviceAccountName,
+          automountServiceAccountToken: true, // kubernetes service discovery
+          securityContext: podSecurityContext(recipe, IMAGE_USERS.prometheus),
+          terminationGracePeriodSeconds: 120,
+          affinity: preferSpreadByNode(recipe.name),
+          containers: [{ ...container, env: [{ name: PROMETHEUS_REPLICA_ENV, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }],
+          volumes,
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: 'data', labels: serviceLabels(recipe.name) },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: config.storage.prometheus } },
+            ...(config.storage.storageClass !== undefined ? { storageClassName: config.storage.storageClass } : {}),
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** Replicas of one service on different nodes where the scheduler can. */
+export function preferSpreadByNode(name: string): k8s.types.input.core.v1.Affinity {
+  return {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorOf(name) } } }],
+    },
+  };
+}
+
+/** The headless Service that names each replica pod (StatefulSet serviceName). */
+export function buildHeadlessServiceArgs(name: string, selectorName: string, namespace: pulumi.Input<string>, ports: k8s.types.input.core.v1.ServicePort[]): k8s.core.v1.ServiceArgs {
+  return {
+    metadata: { name, namespace, labels: serviceLabels(selectorName) },
+    spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: selectorOf(selectorName), ports },
   };
 }
 
@@ -149,20 +233,32 @@ export class Prometheus extends pulumi.ComponentResource {
       const role = new k8s.rbac.v1.Role(`${name}-discovery-role-node-exporter`, buildPrometheusRole(args.nodeExporterNamespace), parent);
       bindings.push(new k8s.rbac.v1.RoleBinding(`${name}-discovery-binding-node-exporter`, buildPrometheusRoleBinding(args.nodeExporterNamespace, role.metadata.name, sa.metadata.name, ns), parent));
     }
-    const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, buildPvcArgs(PROMETHEUS_PVC, ns, args.config.storage.prometheus, args.config.storage.storageClass, labels), parent);
-    new k8s.apps.v1.Deployment(
-      `${name}-deployment`,
-      buildPrometheusDeployment(args.config, plan, {
-        namespace: ns,
-        configMapName: configMap.metadata.name,
-        rulesConfigMapName: rules?.metadata.name,
-        serviceAccountName: sa.metadata.name,
-        pvcName: pvc.metadata.name,
-      }),
-      // Discovery must be allowed before Prometheus starts listing pods.
-      { parent: this, dependsOn: bindings },
-    );
-    const service = new k8s.core.v1.Service(`${name}-service`, buildServiceArgs(prometheusRecipe(args.config), ns), parent);
+    const secretKeys = remoteWriteSecretKeys(args.config);
+    const remoteWriteSecret =
+      secretKeys.length > 0
+        ? new k8s.core.v1.Secret(
+            `${name}-remote-write`,
+            { metadata: { namespace: ns, labels }, type: 'Opaque', stringData: Object.fromEntries(secretKeys.map((key) => [key, requireSecretValue(args.secrets ?? {}, args.config, key)])) },
+            parent,
+          )
+        : undefined;
+    const refs = {
+      namespace: ns,
+      configMapName: configMap.metadata.name,
+      rulesConfigMapName: rules?.metadata.name,
+      serviceAccountName: sa.metadata.name,
+      remoteWriteSecretName: remoteWriteSecret?.metadata.name,
+    };
+    // Discovery must be allowed before Prometheus starts listing pods.
+    const afterBinding = { parent: this, dependsOn: bindings };
+    if (prometheusIsReplicated(args.config)) {
+      new k8s.core.v1.Service(`${name}-replicas`, buildHeadlessServiceArgs(PROMETHEUS_REPLICAS_SERVICE, 'prometheus', ns, [{ name: 'http', port: PORTS.prometheus, targetPort: 'http', protocol: 'TCP' }]), parent);
+      new k8s.apps.v1.StatefulSet(`${name}-statefulset`, buildPrometheusStatefulSet(args.config, plan, refs), afterBinding);
+    } else {
+      const pvc = new k8s.core.v1.PersistentVolumeClaim(`${name}-data`, buildPvcArgs(PROMETHEUS_PVC, ns, args.config.storage.prometheus, args.config.storage.storageClass, labels), parent);
+      new k8s.apps.v1.Deployment(`${name}-deployment`, buildPrometheusDeployment(args.config, plan, { ...refs, pvcName: pvc.metadata.name }), afterBinding);
+    }
+    const service = new k8s.core.v1.Service(`${name}-service`, buildPrometheusServiceArgs(args.config, ns), parent);
     new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, buildIngressPolicy('prometheus', ns, [{ ports: [PORTS.prometheus], from: [FROM_GRAFANA] }]), parent);
 
     this.serviceName = service.metadata.name;

@@ -17,6 +17,7 @@ import { buildStackNamespace } from './podSecurity';
 import { PostgresExporter } from './postgresExporter';
 import { Prometheus, planPrometheus } from './prometheus';
 import { RedisExporter } from './redisExporter';
+import { Thanos } from './thanos';
 
 export type KubernetesMonitoringStackArgs = PreparedStack;
 
@@ -40,7 +41,8 @@ export class KubernetesMonitoringStack extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     const nodeExporter = config.exporters.node.enabled ? new NodeExporter(`${name}-node-exporter`, { config }, parent) : undefined;
-    new Prometheus(`${name}-prometheus`, { config, artifacts, namespace, nodeExporterNamespace: nodeExporter?.namespace }, parent);
+    new Prometheus(`${name}-prometheus`, { config, artifacts, namespace, secrets, nodeExporterNamespace: nodeExporter?.namespace }, parent);
+    if (config.longTermStorage?.kind === 'thanos') new Thanos(`${name}-thanos`, { config, namespace }, parent);
     new Alertmanager(`${name}-alertmanager`, { config, artifacts, secretArtifacts: args.secretArtifacts, namespace }, parent);
     new Grafana(`${name}-grafana`, { config, artifacts, adminPassword, namespace }, parent);
     new Jaeger(`${name}-jaeger`, { config, namespace }, parent);

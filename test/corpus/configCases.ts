@@ -141,6 +141,18 @@ export const CONFIG_CASES: readonly ConfigCase[] = [
   { name: 'e-mail receiver with a bad address', config: set('receivers', { email: { to: 'sre-at-example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am' } }), message: "stack dev: observatory:receivers.email.to: must be an e-mail address (got \"sre-at-example.com\")" },
   { name: 'bind address not an IPv4', config: set('docker', { bindAddress: 'example.com' }), message: "stack dev: observatory:docker.bindAddress: must be an IPv4 address such as 127.0.0.1, or localhost (got \"example.com\")" },
   { name: 'namespace not a DNS label', stack: 'prod', config: set('namespace', 'Observatory', kubernetesBase()), message: "stack prod: observatory:namespace: must be a DNS label: lower-case letters, digits and \"-\", starting with a letter, at most 40 characters" },
+  // --- scale-out keys (issue 16)
+  { name: 'prometheus replicas beyond the bound', config: set('prometheus', { replicas: 9 }), message: "stack dev: observatory:prometheus.replicas: must be <= 5 (got 9)" },
+  { name: 'replica label that is already a stack label', config: set('prometheus', { replicas: 2, replicaLabel: 'stack' }), message: "stack dev: observatory:prometheus.replicaLabel: (\"stack\") is already an external label of every series (environment, stack); replicas would not be told apart" },
+  { name: 'alertmanager replicas zero', config: set('alertmanager', { replicas: 0 }), message: "stack dev: observatory:alertmanager.replicas: must be >= 1 (got 0)" },
+  { name: 'mimir without its query URL', config: set('longTermStorage', { kind: 'mimir', remoteWriteUrl: 'http://mimir.example.com/api/v1/push' }), message: "stack dev: observatory:longTermStorage.queryUrl: is required for kind mimir (the stack does not run Mimir; point it at yours)" },
+  { name: 'thanos with a foreign URL', config: set('longTermStorage', { kind: 'thanos', queryUrl: 'http://thanos.example.com' }), message: "stack dev: observatory:longTermStorage.queryUrl: is only for kind mimir; with kind thanos the stack runs Thanos Receive and Query itself" },
+  { name: 'unknown engine', config: set('longTermStorage', { kind: 'cortex' }), message: "stack dev: observatory:longTermStorage.kind: must be one of \"thanos\", \"mimir\" (got \"cortex\")" },
+  { name: 'remote-write URL not http', config: set('remoteWrite', [{ name: 'vendor', url: 'ftp://metrics.example.com/push' }]), message: "stack dev: observatory:remoteWrite[0].url: must be an http(s) URL" },
+  { name: 'remote-write queue min above max', config: set('remoteWrite', [{ name: 'vendor', url: 'https://metrics.example.com/push', queue: { minShards: 10, maxShards: 2 } }]), message: "stack dev: observatory:remoteWrite[0].queue.minShards: (10) must be <= maxShards (2)" },
+  { name: 'remote-write basic auth without a username', config: set('remoteWrite', [{ name: 'vendor', url: 'https://metrics.example.com/push', auth: { type: 'basic' } }]), message: "stack dev: observatory:remoteWrite[0].auth.username: is required for basic auth (the password is the remoteWritePassword secret)" },
+  { name: 'remote-write target named like the engine', config: { ...set('longTermStorage', { kind: 'thanos' }), 'observatory:remoteWrite': [{ name: 'thanos', url: 'https://metrics.example.com/push' }] }, message: "stack dev: observatory:remoteWrite[0].name: \"thanos\" is also the name of the thanos write of longTermStorage; remote_name must tell the queues apart" },
+  { name: 'remote-write bearer token in plain text', config: { ...set('remoteWrite', [{ name: 'vendor', url: 'https://metrics.example.com/push', auth: { type: 'bearer' } }]), 'observatory:remoteWriteBearerToken': 'tok' }, message: "stack dev: observatory:remoteWriteBearerToken: is stored in plain text; set it with `pulumi config set --secret observatory:remoteWriteBearerToken <value>`" },
   // --- secrets, as far as render can see them
   { name: 'secret stored in plain text', config: set('grafanaAdminPassword', 'hunter2'), message: "stack dev: observatory:grafanaAdminPassword: is stored in plain text; set it with `pulumi config set --secret observatory:grafanaAdminPassword <value>`" },
   { name: 'a plain setting stored as a secret', config: set('namespace', SECURE), message: "stack dev: observatory:namespace: is not a secret setting; set it without --secret" },
@@ -157,4 +169,16 @@ export const ACCEPTED_CASES: readonly { readonly name: string; readonly stack?: 
   { name: 'a TLS Ingress with the rootUrl it implies', stack: 'prod', config: set('grafana', { rootUrl: 'https://grafana.corp.internal/', ingress: { host: 'grafana.corp.internal', className: 'nginx', tlsSecretName: 'grafana-tls' } }, kubernetesBase()) },
   { name: 'watched namespaces and a moved node exporter', stack: 'prod', config: { ...set('watchNamespaces', ['shop', 'payments'], kubernetesBase()), 'observatory:exporters': { node: { port: 9110 } } } },
   { name: 'node exporter in a namespace of its own name', stack: 'prod', config: set('exporters', { node: { namespace: 'host-agents' } }, kubernetesBase()) },
+  {
+    name: 'an HA pair, three Alertmanagers, Thanos and a vendor target with a bearer token',
+    stack: 'prod',
+    config: {
+      ...kubernetesBase(),
+      'observatory:prometheus': { replicas: 2 },
+      'observatory:alertmanager': { replicas: 3 },
+      'observatory:longTermStorage': { kind: 'thanos', queue: { maxShards: 20 } },
+      'observatory:remoteWrite': [{ name: 'vendor', url: 'https://metrics.example.com/push', auth: { type: 'bearer' } }],
+      'observatory:remoteWriteBearerToken': SECURE,
+    },
+  },
 ];

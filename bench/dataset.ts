@@ -103,7 +103,7 @@ function sourceOfService(service: string): MetricSource | undefined {
  */
 export function planTargets(config: StackConfig, scale: DatasetScale): Record<MetricSource, Target[]> {
   if (config.apps.length === 0) throw new ObservatoryError(`stack ${config.stack}: observatory:apps`, 'the benchmark needs at least one app to generate application metrics for');
-  const out: Record<MetricSource, Target[]> = { application: [], postgres_exporter: [], redis_exporter: [], node_exporter: [], prometheus: [], alertmanager: [] };
+  const out: Record<MetricSource, Target[]> = { application: [], postgres_exporter: [], redis_exporter: [], node_exporter: [], prometheus: [], alertmanager: [], blackbox_exporter: [] };
   for (const job of buildScrapeConfigs(config)) {
     if (job.static_configs) {
       for (const sc of job.static_configs) {

@@ -16,6 +16,7 @@ export const PORTS = {
   postgresExporter: 9187,
   redisExporter: 9121,
   nodeExporter: 9100,
+  blackboxExporter: 9115,
 } as const;
 
 /** DNS names of the services: docker network aliases, kubernetes Service names. */
@@ -27,6 +28,7 @@ export const SERVICE_NAMES = {
   postgresExporter: 'postgres-exporter',
   redisExporter: 'redis-exporter',
   nodeExporter: 'node-exporter',
+  blackboxExporter: 'blackbox-exporter',
 } as const;
 export type ServiceKey = keyof typeof SERVICE_NAMES;
 
@@ -37,6 +39,7 @@ export const SERVICE_LABELS = {
   postgresExporter: 'postgres',
   redisExporter: 'redis',
   nodeExporter: 'node',
+  blackboxExporter: 'blackbox',
 } as const;
 
 /** Kubernetes labels the app pods carry and the scrape config selects on. */

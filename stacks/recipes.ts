@@ -6,7 +6,9 @@
  * Exporters run with their default flags (plus host paths for node_exporter): those are the
  * settings the catalog's metric names were checked against (test/fixtures/exporters/).
  */
+import { POSTGRES_QUERIES_FILE } from '../generators/postgresQueries';
 import { PORTS, SERVICE_NAMES, internalEndpoints, stackEndpoints } from '../generators/topology';
+import { BLACKBOX_CONFIG_FILE } from '../generators/uptime';
 import type { AppConfig, StackConfig } from './config/schema';
 import type { SecretKey } from './config/secrets';
 import { ALERTMANAGER_CONFIG_FILE, ALERTMANAGER_DATA_DIR, PROMETHEUS_CONFIG_FILE, PROMETHEUS_DATA_DIR } from './paths';
@@ -55,6 +57,7 @@ export const IMAGE_USERS: Record<InfraService, number> = {
   postgresExporter: 65534,
   redisExporter: 59000,
   nodeExporter: 65534,
+  blackboxExporter: 65534,
 };
 
 /** Jaeger v2's healthcheckv2 extension: `/status` answers 200 once every pipeline runs. */
@@ -163,11 +166,28 @@ export function jaegerRecipe(config: StackConfig): ContainerRecipe {
   };
 }
 
+/**
+ * postgres_exporter's collector flags, shared with the live stack so it runs what a deployment
+ * runs: statement statistics (pg_stat_statements, top N by total time, with the statement text),
+ * and instead of the unbounded per-table collectors the stack's top-N queries file
+ * (generators/postgresQueries.ts) at `queriesFile`.
+ */
+export function postgresExporterCollectorArgs(config: StackConfig, queriesFile: string): string[] {
+  return [
+    '--collector.stat_statements',
+    '--collector.stat_statements.include_query',
+    `--collector.stat_statements.limit=${config.exporters.postgres.limits.statements}`,
+    '--no-collector.stat_user_tables',
+    '--no-collector.statio_user_tables',
+    `--extend.query-path=${queriesFile}`,
+  ];
+}
+
 export function postgresExporterRecipe(config: StackConfig): ContainerRecipe {
   const port = PORTS.postgresExporter;
   return {
     ...base(config, 'postgresExporter'),
-    args: [`--web.listen-address=:${port}`],
+    args: [`--web.listen-address=:${port}`, ...postgresExporterCollectorArgs(config, POSTGRES_QUERIES_FILE)],
     env: {},
     secretEnv: { DATA_SOURCE_NAME: 'postgresDsn' },
     ports: [{ name: 'metrics', port }],
@@ -220,6 +240,20 @@ export function nodeExporterRecipe(config: StackConfig): ContainerRecipe {
   };
 }
 
+export function blackboxExporterRecipe(config: StackConfig): ContainerRecipe {
+  const port = PORTS.blackboxExporter;
+  return {
+    ...base(config, 'blackboxExporter'),
+    args: [`--config.file=${BLACKBOX_CONFIG_FILE}`, `--web.listen-address=:${port}`],
+    env: {},
+    secretEnv: {},
+    ports: [{ name: 'http', port }],
+    liveness: { path: '/-/healthy', port },
+    readiness: { path: '/-/healthy', port },
+    readOnlyRootFilesystem: true,
+  };
+}
+
 export function appRecipe(config: StackConfig, app: AppConfig): ContainerRecipe {
   return {
     name: app.name,
@@ -255,5 +289,6 @@ export function infraRecipes(config: StackConfig, redisPasswordSet: boolean): Pa
     ...(config.exporters.postgres.enabled ? { postgresExporter: postgresExporterRecipe(config) } : {}),
     ...(config.exporters.redis.enabled ? { redisExporter: redisExporterRecipe(config, redisPasswordSet) } : {}),
     ...(config.exporters.node.enabled ? { nodeExporter: nodeExporterRecipe(config) } : {}),
+    ...(config.uptime.enabled ? { blackboxExporter: blackboxExporterRecipe(config) } : {}),
   };
 }

@@ -12,7 +12,7 @@ export interface Resources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export type InfraService = 'prometheus' | 'alertmanager' | 'grafana' | 'jaeger' | 'postgresExporter' | 'redisExporter' | 'nodeExporter';
+export type InfraService = 'prometheus' | 'alertmanager' | 'grafana' | 'jaeger' | 'postgresExporter' | 'redisExporter' | 'nodeExporter' | 'blackboxExporter';
 
 const r = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Resources => ({
   requests: { cpu: reqCpu, memory: reqMem },
@@ -25,6 +25,8 @@ const SMALL: Omit<Record<InfraService, Resources>, 'prometheus' | 'jaeger'> = {
   postgresExporter: r('50m', '32Mi', '200m', '128Mi'),
   redisExporter: r('50m', '32Mi', '200m', '64Mi'),
   nodeExporter: r('50m', '32Mi', '200m', '64Mi'),
+  // One HTTP request per probed URL and interval; TLS handshakes are the costly part.
+  blackboxExporter: r('50m', '32Mi', '200m', '64Mi'),
 };
 
 export const INFRA_RESOURCES: Record<Environment, Record<InfraService, Resources>> = {

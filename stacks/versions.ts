@@ -126,6 +126,7 @@ export const IMAGES = {
   // the docker health check.
   redisExporter: `oliver006/redis_exporter:v${UPSTREAM.redisExporter.release}-alpine`,
   nodeExporter: `prom/node-exporter:v${UPSTREAM.nodeExporter.release}`,
+  blackboxExporter: `prom/blackbox-exporter:v${UPSTREAM.blackboxExporter.release}`,
 } as const;
 
 export type ImageKey = keyof typeof IMAGES;

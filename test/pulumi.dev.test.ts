@@ -152,7 +152,7 @@ describe('dev (docker): network, names and ports', () => {
 
 describe('dev (docker): uploads are the render output', () => {
   it('every non-secret artifact is uploaded to its container path byte for byte from generated/dev', () => {
-    const serviceOf = { prometheus: 'prometheus', grafana: 'grafana', alertmanager: 'alertmanager' } as const;
+    const serviceOf = { prometheus: 'prometheus', grafana: 'grafana', alertmanager: 'alertmanager', postgresExporter: 'postgres-exporter', blackboxExporter: 'blackbox-exporter' } as const;
     const rendered = renderStack(config).filter((a) => routeOf(a.path) && !routeOf(a.path)?.secret);
     expect(rendered.length).toBeGreaterThan(1);
     for (const a of rendered) {

@@ -165,7 +165,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
     it('every ConfigMap-shipped artifact reaches its container path byte for byte from generated/', () => {
       const rendered = renderStack(config).filter((a) => routeOf(a.path) && !routeOf(a.path)?.secret);
       expect(rendered.map((a) => a.path)).toContain('prometheus/prometheus.yml');
-      const serviceOf = { prometheus: 'prometheus', grafana: 'grafana', alertmanager: 'alertmanager' } as const;
+      const serviceOf = { prometheus: 'prometheus', grafana: 'grafana', alertmanager: 'alertmanager', postgresExporter: 'postgres-exporter', blackboxExporter: 'blackbox-exporter' } as const;
       for (const a of rendered) {
         const route = routeOf(a.path)!;
         const files = podFiles(registered, workload(registered, serviceOf[route.service]).spec);

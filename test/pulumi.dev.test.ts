@@ -43,13 +43,13 @@ describe('dev (docker): resource graph', () => {
   it('one network, three named data volumes, one pulled image per service and app, one container per service and app replica', () => {
     expect(config.target).toBe('docker');
     const n = 'observatory';
-    const services = ['prometheus', 'alertmanager', 'grafana', 'jaeger', 'postgres-exporter', 'redis-exporter', 'node-exporter'];
+    const services = ['prometheus', 'alertmanager', 'grafana', 'jaeger', 'postgres-exporter', 'redis-exporter', 'node-exporter', 'blackbox-exporter'];
     const expected = [
       `observatory:docker:MonitoringStack ${n}`,
       `${DOCKER.network} ${n}-network`,
       ...['prometheus', 'alertmanager', 'grafana'].map((s) => `${DOCKER.volume} ${n}-${s}-data`),
       ...services.flatMap((s) => [`${DOCKER.image} ${n}-${s}-image`, `${DOCKER.container} ${n}-${s}-container`]),
-      ...['Prometheus', 'Alertmanager', 'Grafana', 'Jaeger', 'PostgresExporter', 'RedisExporter', 'NodeExporter'].map((t, i) => `observatory:docker:${t} ${n}-${services[i]}`),
+      ...['Prometheus', 'Alertmanager', 'Grafana', 'Jaeger', 'PostgresExporter', 'RedisExporter', 'NodeExporter', 'BlackboxExporter'].map((t, i) => `observatory:docker:${t} ${n}-${services[i]}`),
       ...config.apps.flatMap((a) => [
         `observatory:docker:Application ${n}-app-${a.name}`,
         `${DOCKER.image} ${n}-app-${a.name}-image`,
@@ -143,7 +143,8 @@ describe('dev (docker): network, names and ports', () => {
     // Every static target of prometheus.yml names a container on the network.
     for (const job of promYml.scrape_configs) {
       for (const t of job.static_configs?.flatMap((s) => s.targets) ?? []) {
-        const host = t.split(':')[0];
+        // The uptime job's targets are the URLs blackbox_exporter probes.
+        const host = /^https?:\/\//.test(t) ? new URL(t).hostname : t.split(':')[0];
         if (host !== 'localhost') expect(aliases.has(host), `${job.job_name}: ${t}`).toBe(true);
       }
     }

@@ -94,7 +94,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
         [K8S.networkPolicy, `${n}-jaeger-ingress`],
       ];
       if (config.exporters.postgres.enabled) {
-        expected.push(['observatory:kubernetes:PostgresExporter', `${n}-postgres-exporter`], [K8S.secret, `${n}-postgres-exporter-dsn`]);
+        expected.push(['observatory:kubernetes:PostgresExporter', `${n}-postgres-exporter`], [K8S.secret, `${n}-postgres-exporter-dsn`], [K8S.configMap, `${n}-postgres-exporter-queries`]);
         expected.push([K8S.deployment, `${n}-postgres-exporter-deployment`], [K8S.service, `${n}-postgres-exporter-service`], [K8S.networkPolicy, `${n}-postgres-exporter-ingress`]);
       }
       if (config.exporters.redis.enabled) {
@@ -103,6 +103,10 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
         expected.push([K8S.deployment, `${n}-redis-exporter-deployment`], [K8S.service, `${n}-redis-exporter-service`], [K8S.networkPolicy, `${n}-redis-exporter-ingress`]);
       }
       if (config.exporters.node.enabled) expected.push(['observatory:kubernetes:NodeExporter', `${n}-node-exporter`], [K8S.daemonSet, `${n}-node-exporter-daemonset`]);
+      if (config.uptime.enabled) {
+        const b = `${n}-blackbox-exporter`;
+        expected.push(['observatory:kubernetes:BlackboxExporter', b], [K8S.configMap, `${b}-config`], [K8S.deployment, `${b}-deployment`], [K8S.service, `${b}-service`], [K8S.networkPolicy, `${b}-ingress`]);
+      }
       for (const app of config.apps) {
         const a = `${n}-app-${app.name}`;
         expected.push(['observatory:kubernetes:Application', a], [K8S.deployment, `${a}-deployment`], [K8S.service, `${a}-service`], [K8S.hpa, `${a}-hpa`], [K8S.pdb, `${a}-pdb`]);
@@ -155,6 +159,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       const expected = [SERVICE_NAMES.prometheus, SERVICE_NAMES.alertmanager, SERVICE_NAMES.grafana, SERVICE_NAMES.jaeger, ...config.apps.map((a) => a.name)];
       if (config.exporters.postgres.enabled) expected.push(SERVICE_NAMES.postgresExporter);
       if (config.exporters.redis.enabled) expected.push(SERVICE_NAMES.redisExporter);
+      if (config.uptime.enabled) expected.push(SERVICE_NAMES.blackboxExporter);
       expect(services.map((s) => s.metadata.name).sort()).toEqual(expected.sort());
       expect(config.serviceTypes.grafana).toBe('ClusterIP');
       for (const s of services) expect(s.spec.type, s.metadata.name).toBe('ClusterIP');
@@ -347,7 +352,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
     it('holds for every Deployment and DaemonSet', () => {
       const allowed = new Set([...Object.values(config.images), ...config.apps.map((a) => a.image)]);
       const pods = podSpecs(registered);
-      expect(pods.length).toBe(4 + config.apps.length + [config.exporters.postgres.enabled, config.exporters.redis.enabled, config.exporters.node.enabled].filter(Boolean).length);
+      expect(pods.length).toBe(4 + config.apps.length + [config.exporters.postgres.enabled, config.exporters.redis.enabled, config.exporters.node.enabled, config.uptime.enabled].filter(Boolean).length);
       for (const { workload: w, spec } of pods) {
         expect(spec.securityContext?.runAsNonRoot, w).toBe(true);
         for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {

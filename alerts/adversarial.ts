@@ -20,7 +20,9 @@ import * as self from '../catalog/selfMonitoring';
 import type { RenderContext } from '../generators/artifact';
 import { appServices, infrastructureServices, type ScrapedService } from '../generators/prometheusConfig';
 import { generatedHeader, toYaml } from '../generators/yaml';
+import { humanizePercentage } from './humanize';
 import { resolveAlerts, type ResolvedAlert } from './index';
+import { HIT_RATIO_TARGET_LABEL } from './redis';
 import { allRuleGroups } from './ruleFiles';
 import { TEST_TARGETS, counterOver, gaugeOver, input, type CounterLife } from './scenarioKit';
 import { targetsMissingAlertName } from './targets';
@@ -256,7 +258,8 @@ function hitRatioScenarios(ctx: RenderContext): AdversarialScenario[] {
       name: `the feed cache only misses (${perMinute} a minute); cache_hits_total{cache="feed"} never appears`,
       series: [input(series(app.cache_misses_total), cache, counterOver(() => perMinute))],
       // Active from the first rate (minute 1), `for` 10m.
-      checks: [...quiet(10), ...fires({ service: T.service, cache: 'feed' }, 11, 15)],
+      // The alert carries the target it missed: feed's own (alerts.cacheTargets) or the global minimum.
+      checks: [...quiet(10), ...fires({ service: T.service, cache: 'feed', [HIT_RATIO_TARGET_LABEL]: humanizePercentage(ctx.config.alerts.cacheTargets.feed ?? ctx.config.alerts.thresholds.cacheHitRatioMin) }, 11, 15)],
     },
     {
       alert: 'RedisKeyspaceHitRateLow',

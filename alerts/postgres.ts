@@ -5,7 +5,7 @@
 import * as app from '../catalog/application';
 import { ObservatoryError } from '../catalog/errors';
 import * as pg from '../catalog/postgres';
-import { add, and, eq, ge, gt, histogram, lt, mul, rate, ratio, series, sum } from '../catalog/query';
+import { add, and, andOn, eq, ge, gt, histogram, lt, mul, rate, ratio, series, sum } from '../catalog/query';
 import { recorded } from '../catalog/recorded';
 import type { ThresholdKey } from '../catalog/thresholds';
 import { humanizeDuration, humanizePercentage } from './humanize';
@@ -451,6 +451,90 @@ function postgresDownAlert(): AlertDefinition {
   });
 }
 
+/** The one PostgreSQL setting and the grant the statement statistics need (docs/deploying.md). */
+export const PG_STAT_STATEMENTS_SETUP = "shared_preload_libraries = 'pg_stat_statements' in postgresql.conf (restart), `CREATE EXTENSION pg_stat_statements;` in the database the exporter connects to, and `GRANT pg_monitor TO <exporter user>;`";
+
+function statStatementsAlert(): AlertDefinition {
+  const collector = series(pg.pg_scrape_collector_success);
+  const up = series(pg.pg_up);
+  const target = (success: (n: number) => string, reachable: number): InputSeries[] => [
+    input(collector, { ...PG, collector: 'stat_statements' }, success),
+    input(up, PG, steady(reachable)),
+  ];
+  return defineAlert({
+    name: 'PostgresStatStatementsUnavailable',
+    family: 'PostgresExporter',
+    severity: 'warning',
+    for: '5m',
+    // While PostgreSQL is unreachable every collector fails; PostgresDown says so already.
+    expr: andOn(eq(collector.select({ collector: 'stat_statements' }), 0), eq(up.select(), 1), ['job', 'instance', 'service']),
+    valueFormat: 'number',
+    summary: (v) => `${v.label('instance')}: pg_stat_statements is not available, the Queries panels are empty`,
+    description: (v) =>
+      `postgres_exporter at ${v.label('instance')} reaches PostgreSQL, but its stat_statements collector fails (pg_scrape_collector_success ${v.value}): the pg_stat_statements extension is not loaded or not created. Needed: ${PG_STAT_STATEMENTS_SETUP}. The exporter log names the error.`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
+    runbook: {
+      meaning:
+        'The statement statistics (the Queries row of the Database & Redis dashboard: slowest statements, calls, rows) come from the pg_stat_statements extension, which this PostgreSQL does not provide to the exporter. Nothing else is affected; the slow-query investigation falls back to a psql session.',
+      causes: [
+        '`shared_preload_libraries` does not include pg_stat_statements (the error says "pg_stat_statements must be loaded via shared_preload_libraries"); changing it needs a restart.',
+        'The extension was never created in the database the exporter connects to (`relation "pg_stat_statements" does not exist`).',
+        'A managed PostgreSQL where the extension must be enabled in the provider\'s parameter group first.',
+      ],
+      checks: [
+        'Read the exporter log: `collector failed name=stat_statements` carries PostgreSQL\'s error.',
+        'In psql as the exporter\'s user: `SHOW shared_preload_libraries;` and `SELECT * FROM pg_extension WHERE extname = \'pg_stat_statements\';`.',
+        'Check the grant: `SELECT pg_has_role(current_user, \'pg_monitor\', \'member\');` (without it other roles\' statements show no queryid).',
+      ],
+      fixes: [
+        'Add `pg_stat_statements` to shared_preload_libraries in postgresql.conf (keep any libraries already listed) and restart PostgreSQL.',
+        'Then, in the exporter\'s database: `CREATE EXTENSION IF NOT EXISTS pg_stat_statements;` and `GRANT pg_monitor TO <exporter user>;`.',
+      ],
+    },
+    scenarios: [
+      {
+        kind: 'fires',
+        name: 'the collector fails from minute 2 (extension missing)',
+        series: target(segments({ minutes: 2, from: 1, perMinute: 0 }, { minutes: 0, from: 0, perMinute: 0 }), 1),
+        activeAtMinutes: 2,
+        labels: { ...PG, collector: 'stat_statements' },
+        value: 0,
+      },
+      { kind: 'quiet', name: 'the collector succeeds', series: target(steady(1), 1) },
+      { kind: 'quiet', name: 'every collector fails because PostgreSQL is down (PostgresDown fires instead)', series: target(steady(0), 0) },
+    ],
+  });
+}
+
+function queriesFileAlert(): AlertDefinition {
+  const loadError = series(pg.pg_exporter_user_queries_load_error);
+  const FILE = { ...PG, filename: '/etc/postgres_exporter/queries.yaml', hashsum: 'e3b0c44298fc1c149afbf4c8996fb924' } as const;
+  return defineAlert({
+    name: 'PostgresExporterQueriesFileError',
+    family: 'PostgresExporter',
+    severity: 'warning',
+    for: '5m',
+    expr: eq(loadError.select(), 1),
+    valueFormat: 'number',
+    summary: (v) => `postgres_exporter ${v.label('instance')} cannot load ${v.label('filename')}`,
+    description: (v) =>
+      `postgres_exporter at ${v.label('instance')} could not load or parse its queries file ${v.label('filename')} (pg_exporter_user_queries_load_error ${v.value}), so the table and unused-index series (pg_table_*, pg_unused_index_size_bytes) are missing and their panels are empty.`,
+    dashboard: 'databaseRedis',
+    dashboardVariables: { pg_instance: 'instance' },
+    runbook: {
+      meaning: 'The stack ships postgres_exporter a rendered queries file (postgres-exporter/queries.yaml) for the tables with the most sequential reads and the unused indexes. The exporter did not load it.',
+      causes: ['The file is missing in the container (a volume or upload that did not apply).', 'The file was edited by hand and no longer parses.'],
+      checks: ['The exporter log names the file and the parse error.', 'Compare the file in the container with generated/<stack>/postgres-exporter/queries.yaml.'],
+      fixes: ['Re-deploy with `pulumi up` so the rendered file is shipped again; never edit it in place.'],
+    },
+    scenarios: [
+      { kind: 'fires', name: 'the file does not load', series: [input(loadError, FILE, steady(1))], activeAtMinutes: 0, labels: FILE, value: 1 },
+      { kind: 'quiet', name: 'the file loads', series: [input(loadError, FILE, steady(0))] },
+    ],
+  });
+}
+
 export const postgresAlerts: AlertConcern = {
   group: 'observatory-postgres.alerts',
   alerts: (inputs) => [
@@ -463,5 +547,7 @@ export const postgresAlerts: AlertConcern = {
     cacheHitAlert(inputs),
     exporterErrorAlert(),
     postgresDownAlert(),
+    statStatementsAlert(),
+    queriesFileAlert(),
   ],
 };

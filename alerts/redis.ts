@@ -4,7 +4,7 @@
  */
 import * as app from '../catalog/application';
 import { ObservatoryError } from '../catalog/errors';
-import { add, and, andOn, eq, ge, gt, increase, lt, max, rate, ratio, series, sum, type Query } from '../catalog/query';
+import { add, and, andOn, constantSeries, eq, ge, gt, increase, lt, ltOnGroupLeft, max, or, orAll, rate, ratio, series, sum, unlessOn, withLabel, type Query } from '../catalog/query';
 import { recorded } from '../catalog/recorded';
 import * as redis from '../catalog/redis';
 import { humanizePercentage } from './humanize';
@@ -139,42 +139,91 @@ function keyspaceAlert(inputs: AlertInputs): AlertDefinition {
   });
 }
 
+/** The label that carries a cache's hit-ratio target (as text, e.g. "90%") on CacheHitRateLow. */
+export const HIT_RATIO_TARGET_LABEL = 'hit_ratio_target';
+
+/**
+ * One constant series per configured cache, `{cache="<name>", hit_ratio_target="90%"} 0.9`, from
+ * alerts.cacheTargets: what the alert compares each cache with and the cache panel draws.
+ * Undefined when no cache has a target of its own.
+ */
+export function cacheTargetSeries(targets: Readonly<Record<string, number>>): Query<'cache' | typeof HIT_RATIO_TARGET_LABEL> | undefined {
+  const entries = Object.entries(targets).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) return undefined;
+  return orAll(entries.map(([cache, target]) => constantSeries(target, { cache, [HIT_RATIO_TARGET_LABEL]: humanizePercentage(target) } as { cache: string; hit_ratio_target: string })));
+}
+
+/**
+ * Each cache's hit ratio below its own target (alerts.cacheTargets), and every other cache's
+ * below cacheHitRatioMin, labelled with the target it missed.
+ */
+function belowCacheTarget(inputs: AlertInputs) {
+  const ratio = recorded.cacheHitRatio.select();
+  const global = inputs.thresholds.cacheHitRatioMin;
+  const targets = cacheTargetSeries(inputs.config.alerts.cacheTargets);
+  if (!targets) return withLabel(lt(ratio, global), HIT_RATIO_TARGET_LABEL, humanizePercentage(global));
+  return or(ltOnGroupLeft(ratio, targets, ['cache'], [HIT_RATIO_TARGET_LABEL]), withLabel(lt(unlessOn(ratio, targets, ['cache']), global), HIT_RATIO_TARGET_LABEL, humanizePercentage(global)));
+}
+
 function appCacheAlert(inputs: AlertInputs): AlertDefinition {
-  const threshold = inputs.thresholds.cacheHitRatioMin;
+  const global = inputs.thresholds.cacheHitRatioMin;
   const minRate = inputs.thresholds.cacheMinLookupRate;
-  const labels = { ...APP, cache: 'feed' } as const;
-  const traffic = (hits: number, misses: number): InputSeries[] => [
-    input(series(app.cache_hits_total), labels, counter(hits)),
-    input(series(app.cache_misses_total), labels, counter(misses)),
+  const traffic = (cache: string) => (hits: number, misses: number): InputSeries[] => [
+    input(series(app.cache_hits_total), { ...APP, cache }, counter(hits)),
+    input(series(app.cache_misses_total), { ...APP, cache }, counter(misses)),
   ];
+  const unlisted = 'unlisted-cache';
+  const fallback = hitRatioScenarios(global, minRate, traffic(unlisted), { service: APP.service, cache: unlisted, [HIT_RATIO_TARGET_LABEL]: humanizePercentage(global) });
+  // The configured cache with the highest target: below it (but maybe above the global) fires.
+  const own = Object.entries(inputs.config.alerts.cacheTargets).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+  const ownScenarios: AlertScenario[] = [];
+  if (own) {
+    const [cache, target] = own;
+    const busy = Math.max(10_000, Math.ceil(minRate * 300 * 2));
+    const below = lookups(target * 0.9, busy);
+    const above = lookups((target + 1) / 2, busy);
+    ownScenarios.push(
+      {
+        kind: 'fires',
+        name: `${cache} at ${humanizePercentage(below.value)}, below its own target ${humanizePercentage(target)}`,
+        series: traffic(cache)(below.hits, below.misses),
+        activeAtMinutes: 1,
+        labels: { service: APP.service, cache, [HIT_RATIO_TARGET_LABEL]: humanizePercentage(target) },
+        value: below.value,
+      },
+      { kind: 'quiet', name: `${cache} at ${humanizePercentage(above.value)}, above its own target`, series: traffic(cache)(above.hits, above.misses) },
+    );
+  }
   return defineAlert({
     name: 'CacheHitRateLow',
     family: 'CacheHitRate',
     severity: 'warning',
     for: '10m',
     // The zero-filled recorded rates: a cache that only misses has no hits series to add.
-    expr: withLookups(lt(recorded.cacheHitRatio.select(), threshold), recorded.cacheHitRate.select(), recorded.cacheMissRate.select(), minRate),
+    expr: andOn(belowCacheTarget(inputs), ge(add(recorded.cacheHitRate.select(), recorded.cacheMissRate.select()), minRate), ['service', 'cache']),
     valueFormat: 'percentage',
-    summary: (v) => `${v.label('service')}: only ${v.value} of ${v.label('cache')} cache lookups hit`,
+    summary: (v) => `${v.label('service')}: only ${v.value} of ${v.label('cache')} cache lookups hit (target ${v.label(HIT_RATIO_TARGET_LABEL)})`,
     description: (v) =>
-      `Only ${v.value} of lookups in the ${v.label('cache')} cache of service ${v.label('service')} hit over the last 5 minutes, below ${humanizePercentage(threshold)} (alerts.thresholds.cacheHitRatioMin), at more than ${minRate} lookups/s (alerts.thresholds.cacheMinLookupRate).`,
+      `Only ${v.value} of lookups in the ${v.label('cache')} cache of service ${v.label('service')} hit over the last 5 minutes, below its target of ${v.label(HIT_RATIO_TARGET_LABEL)} (alerts.cacheTargets, or alerts.thresholds.cacheHitRatioMin = ${humanizePercentage(global)} for caches not listed there), at more than ${minRate} lookups/s (alerts.thresholds.cacheMinLookupRate).`,
     dashboard: 'apiPerformance',
     runbook: {
-      meaning: 'The application\'s own cache (cache_hits_total / cache_misses_total) rarely finds what it looks for, so requests do the expensive work behind it, usually database queries.',
+      meaning:
+        'The application\'s own cache (cache_hits_total / cache_misses_total) finds what it looks for less often than its target, so requests do the expensive work behind it, usually database queries. Each cache has its own target (alerts.cacheTargets; seed 000: scripture verses 90%, user profiles 85%, group data 80%, feed items 75%), the rest share alerts.thresholds.cacheHitRatioMin.',
       causes: [
         'Cache invalidation that is too eager (every write clears large parts of the cache).',
         'TTLs too short for the access pattern, or keys that include request-specific parts (timestamps, session ids).',
         'The cache backend (Redis) evicting entries under memory pressure, or restarted.',
         'A new traffic pattern: many distinct keys read once each (crawlers, exports).',
       ],
-      checks: ['See which caches dropped: `service_cache:cache_hits:ratio_rate5m{service="<service>"}`.', ...HIT_RATIO_CHECKS],
+      checks: ['See which caches dropped, against their targets: the "Cache hit ratio by cache" panel, or `service_cache:cache_hits:ratio_rate5m{service="<service>"}`.', ...HIT_RATIO_CHECKS],
       fixes: [
         'Review the invalidation logic and key design of the affected cache; add versioning instead of mass deletes.',
         'Adjust TTLs to the read frequency of the data.',
         'Give Redis more memory if entries are evicted before reuse.',
+        'If the target itself is wrong for this cache (its TTL or invalidation changed by design), change alerts.cacheTargets.',
       ],
     },
-    scenarios: hitRatioScenarios(threshold, minRate, traffic, { service: APP.service, cache: 'feed' }),
+    scenarios: [...ownScenarios, ...fallback],
   });
 }
 

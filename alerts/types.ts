@@ -74,7 +74,16 @@ export interface QuietScenario {
   readonly evalAtMinutes?: number;
 }
 
-export type AlertScenario = FiringScenario | QuietScenario;
+/**
+ * Seconds between input samples. Default: 60 (TEST_INTERVAL). Alerts that count samples (probes
+ * at uptime.interval) set the spacing their expression assumes; `values` then receives the number
+ * of samples at that spacing, while evaluations stay one minute apart.
+ */
+export interface SampleSpacing {
+  readonly sampleSeconds?: number;
+}
+
+export type AlertScenario = (FiringScenario | QuietScenario) & SampleSpacing;
 
 export interface AlertDefinition<L extends string = string> {
   /** PascalCase, unique: the key of config.alerts.severities and of runbooks/<name>.md. */

@@ -89,10 +89,11 @@ function scenarioGroup(alert: ResolvedAlert, s: AlertScenario): PromtoolTestGrou
     horizon = s.evalAtMinutes ?? 1 + forMinutes(alert);
     tests = [{ eval_time: minutes(horizon), alertname: alert.def.name, exp_alerts: [] }];
   }
-  const samples = horizon + 2;
+  const spacing = s.sampleSeconds ?? 60;
+  const samples = Math.ceil(((horizon + 2) * 60) / spacing);
   return {
     name: `${alert.def.name} ${s.kind === 'fires' ? 'fires' : 'stays quiet'}: ${s.name}`,
-    interval: TEST_INTERVAL,
+    interval: s.sampleSeconds === undefined ? TEST_INTERVAL : `${spacing}s`,
     input_series: s.series.map((i) => ({ series: i.series, values: i.values(samples) })),
     alert_rule_test: tests,
   };

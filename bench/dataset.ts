@@ -9,6 +9,7 @@ import { ObservatoryError } from '../catalog/errors';
 import type { MetricSource, MetricSpec } from '../catalog/types';
 import { buildScrapeConfigs } from '../generators/prometheusConfig';
 import { SERVICE_LABELS } from '../generators/topology';
+import { UPTIME_JOB } from '../generators/uptime';
 import type { StackConfig } from '../stacks/config/schema';
 import type { LabelPairs } from './openmetrics';
 
@@ -103,11 +104,12 @@ function sourceOfService(service: string): MetricSource | undefined {
  */
 export function planTargets(config: StackConfig, scale: DatasetScale): Record<MetricSource, Target[]> {
   if (config.apps.length === 0) throw new ObservatoryError(`stack ${config.stack}: observatory:apps`, 'the benchmark needs at least one app to generate application metrics for');
-  const out: Record<MetricSource, Target[]> = { application: [], postgres_exporter: [], redis_exporter: [], node_exporter: [], prometheus: [], alertmanager: [] };
+  const out: Record<MetricSource, Target[]> = { application: [], postgres_exporter: [], redis_exporter: [], node_exporter: [], prometheus: [], alertmanager: [], blackbox_exporter: [] };
   for (const job of buildScrapeConfigs(config)) {
     if (job.static_configs) {
       for (const sc of job.static_configs) {
-        const source = sourceOfService(sc.labels.service);
+        // The probes' targets carry the probed app's or URL's service; their series come from blackbox_exporter.
+        const source = job.job_name === UPTIME_JOB ? 'blackbox_exporter' : sourceOfService(sc.labels.service);
         if (!source) continue; // docker app jobs: pods are planned below, independent of replicas
         for (const t of sc.targets) out[source].push({ job: job.job_name, instance: t, service: sc.labels.service });
       }

@@ -3,6 +3,7 @@
  * module loads, plus the series index that query validation checks selectors against.
  */
 import { applicationMetrics } from './application';
+import { blackboxMetrics } from './blackbox';
 import { ObservatoryError } from './errors';
 import { SeriesHandle } from './query';
 import { checkMetricNaming } from './naming';
@@ -67,6 +68,7 @@ export const ALL_METRICS: readonly MetricSpec[] = [
   ...nodeMetrics,
   ...selfMonitoringMetrics,
   ...remoteWriteMetrics,
+  ...blackboxMetrics,
 ];
 
 let loaded: Catalog | undefined;

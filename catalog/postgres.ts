@@ -66,6 +66,79 @@ export const pg_exporter_last_scrape_error = defineMetric({
   help: '1 when the last scrape of PostgreSQL resulted in an error.',
 });
 
+// ---- statements, tables, indexes (issue 15) ------------------------------------------------------
+// The stat_statements collector (--collector.stat_statements, with include_query) exports the
+// top exporters.postgres.limits.statements statements by total time; pg_table_* and
+// pg_unused_index_* come from the stack's own bounded queries (generators/postgresQueries.ts).
+
+const statementLabels = {
+  user: { help: 'Role that ran the statement.' },
+  datname,
+  queryid: { help: 'pg_stat_statements queryid: a hash of the normalised statement; join pg_stat_statements_query_id on it for the text.' },
+} as const;
+const STATEMENT_LIMIT_NOTE = 'Only the statements with the most total time since the last pg_stat_statements_reset(), up to exporters.postgres.limits.statements.';
+
+export const pg_stat_statements_calls_total = defineMetric({
+  name: 'pg_stat_statements_calls_total', type: 'counter', unit: 'count', source: 'postgres_exporter', labels: statementLabels,
+  help: `Times the statement was executed. ${STATEMENT_LIMIT_NOTE}`,
+});
+export const pg_stat_statements_seconds_total = defineMetric({
+  name: 'pg_stat_statements_seconds_total', type: 'counter', unit: 'seconds', source: 'postgres_exporter', labels: statementLabels,
+  help: `Time spent executing the statement (total_exec_time). ${STATEMENT_LIMIT_NOTE}`,
+});
+export const pg_stat_statements_rows_total = defineMetric({
+  name: 'pg_stat_statements_rows_total', type: 'counter', unit: 'count', source: 'postgres_exporter', labels: statementLabels,
+  help: `Rows the statement retrieved or affected. ${STATEMENT_LIMIT_NOTE}`,
+});
+export const pg_stat_statements_query_id = defineMetric({
+  name: 'pg_stat_statements_query_id', type: 'counter', unit: 'info', source: 'postgres_exporter',
+  labels: {
+    queryid: statementLabels.queryid,
+    query: { help: 'The normalised statement text (constants replaced by $1, $2, ...), cut to 120 characters.' },
+  },
+  help: 'Always 1: maps a queryid to its statement text (--collector.stat_statements.include_query).',
+  namingExceptions: { 'counter-without-total': 'postgres_exporter exposes the queryid-to-text mapping as a counter that is always 1' },
+});
+
+const tableLabels = {
+  datname,
+  schemaname: { help: 'Schema of the table.' },
+  relname: { help: 'Table name.' },
+  server,
+} as const;
+const TABLE_LIMIT_NOTE = 'Only the tables with the most rows read by sequential scans, up to exporters.postgres.limits.tables.';
+export const pg_table_seq_scans_total = defineMetric({
+  name: 'pg_table_seq_scans_total', type: 'counter', unit: 'count', source: 'postgres_exporter', labels: tableLabels,
+  help: `Sequential scans started on the table (pg_stat_user_tables.seq_scan). ${TABLE_LIMIT_NOTE}`,
+});
+export const pg_table_seq_rows_read_total = defineMetric({
+  name: 'pg_table_seq_rows_read_total', type: 'counter', unit: 'count', source: 'postgres_exporter', labels: tableLabels,
+  help: `Live rows read by sequential scans (pg_stat_user_tables.seq_tup_read). ${TABLE_LIMIT_NOTE}`,
+});
+export const pg_table_index_scans_total = defineMetric({
+  name: 'pg_table_index_scans_total', type: 'counter', unit: 'count', source: 'postgres_exporter', labels: tableLabels,
+  help: `Index scans started on the table (pg_stat_user_tables.idx_scan). ${TABLE_LIMIT_NOTE}`,
+});
+export const pg_table_size_bytes = defineMetric({
+  name: 'pg_table_size_bytes', type: 'gauge', unit: 'bytes', source: 'postgres_exporter', labels: tableLabels,
+  help: `Disk space of the table without its indexes (pg_table_size). ${TABLE_LIMIT_NOTE}`,
+});
+export const pg_unused_index_size_bytes = defineMetric({
+  name: 'pg_unused_index_size_bytes', type: 'gauge', unit: 'bytes', source: 'postgres_exporter',
+  labels: { ...tableLabels, indexrelname: { help: 'Index name.' } },
+  help: 'Disk space of an index with zero scans since the statistics were last reset (unique indexes excluded: they enforce constraints). The largest ones, up to exporters.postgres.limits.indexes.',
+});
+export const pg_scrape_collector_success = defineMetric({
+  name: 'pg_scrape_collector_success', type: 'gauge', unit: 'boolean', source: 'postgres_exporter',
+  labels: { collector: { help: 'postgres_exporter collector, e.g. stat_statements, database, locks.' } },
+  help: '1 when the collector succeeded on the last scrape; stat_statements fails while pg_stat_statements is not loaded or not created.',
+});
+export const pg_exporter_user_queries_load_error = defineMetric({
+  name: 'pg_exporter_user_queries_load_error', type: 'gauge', unit: 'boolean', source: 'postgres_exporter',
+  labels: { filename: { help: 'The queries file (--extend.query-path).' }, hashsum: { help: 'SHA-256 of the file as loaded.' } },
+  help: '1 when the stack\'s queries file (tables, unused indexes) could not be loaded or parsed.',
+});
+
 export const postgresMetrics = [
   pg_up,
   pg_stat_database_numbackends,
@@ -84,4 +157,15 @@ export const postgresMetrics = [
   pg_database_size_bytes,
   pg_stat_activity_count,
   pg_exporter_last_scrape_error,
+  pg_stat_statements_calls_total,
+  pg_stat_statements_seconds_total,
+  pg_stat_statements_rows_total,
+  pg_stat_statements_query_id,
+  pg_table_seq_scans_total,
+  pg_table_seq_rows_read_total,
+  pg_table_index_scans_total,
+  pg_table_size_bytes,
+  pg_unused_index_size_bytes,
+  pg_scrape_collector_success,
+  pg_exporter_user_queries_load_error,
 ] as const;

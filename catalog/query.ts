@@ -130,6 +130,8 @@ export const avgOverTime = overRange(pb.avgOverTime);
 export const sumOverTime = overRange(pb.sumOverTime);
 export const maxOverTime = overRange(pb.maxOverTime);
 export const minOverTime = overRange(pb.minOverTime);
+/** Samples in the window, e.g. whether a series born mid-window has enough of them yet. */
+export const countOverTime = overRange(pb.countOverTime);
 /** Per-second slope of a gauge by linear regression, e.g. whether a clock offset still grows. */
 export const deriv = overRange(pb.deriv);
 
@@ -246,6 +248,79 @@ export function ratio<L extends string>(numerator: Query<L>, denominator: Query<
 export function ratioOrZero<L extends string>(numerator: Query<L>, denominator: Query<L>): Query<L> {
   // Plain `or` (not or()): the division drops the metric name anyway.
   return ratio(new Query(pb.or(numerator.builder, pb.mul(denominator.builder, pb.n(0))), numerator.labels), denominator);
+}
+
+/** `time()`: the evaluation time in Unix seconds, e.g. to turn an expiry timestamp into time left. */
+export function timeNow(): Query<never> {
+  return new Query(pb.time(), []);
+}
+
+/** `left - time()`: seconds from now until the timestamp a gauge holds (negative once past). */
+export function secondsUntil<L extends string>(timestamp: Query<L>): Query<L> {
+  return new Query(pb.sub(timestamp.builder, pb.time()), timestamp.labels);
+}
+
+/** label_replace with a constant value; the builder prints string arguments as given, so they are quoted here. */
+function labelReplaced(b: Builder<Expr>, name: string, value: string): pb.FuncCallExprBuilder {
+  return pb.labelReplace(b, JSON.stringify(name), JSON.stringify(value), '""', '""');
+}
+
+/**
+ * A constant series with fixed labels, `label_replace(label_replace(vector(v), "a", "x", "", ""), ...)`:
+ * a per-key value from stack config (a cache's hit-ratio target) that rules and panels can join on.
+ */
+export function constantSeries<const K extends string>(value: number, labels: { readonly [P in K]: string }): Query<K> {
+  let b: Builder<Expr> = pb.vect(value);
+  for (const [name, v] of Object.entries(labels) as [string, string][]) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new ObservatoryError('query.label_replace', `"${name}" is not a label name`);
+    if (v.includes('$')) throw new ObservatoryError('query.label_replace', `value "${v}" of label ${name} must not contain "$" (label_replace expands it)`);
+    b = labelReplaced(b, name, v);
+  }
+  return new Query(b, Object.keys(labels) as K[]);
+}
+
+/** `a or b or ...` of queries with the same labels; at least one. */
+export function orAll<L extends string>(queries: readonly Query<L>[]): Query<L> {
+  if (queries.length === 0) throw new ObservatoryError('query.or', 'needs at least one query');
+  return queries.slice(1).reduce((acc, q) => new Query(pb.or(acc.builder, q.builder), acc.labels), queries[0]);
+}
+
+/**
+ * `left < on(labels) group_left(extra) right`: left's series (and values) below the right-hand
+ * value with the same `labels`, carrying right's `extra` labels, e.g. a hit ratio below its own
+ * cache's target, labelled with that target.
+ */
+export function ltOnGroupLeft<L extends string, R extends string, O extends L & R, X extends R>(left: Query<L>, right: Query<R>, on: readonly O[], extra: readonly X[]): Query<L | X> {
+  for (const label of on) {
+    if (!(left.labels as readonly string[]).includes(label) || !(right.labels as readonly string[]).includes(label)) {
+      throw new ObservatoryError('query.on', `cannot match on "${label}": ${left} has ${left.labels.join(', ') || '(none)'}, ${right} has ${right.labels.join(', ') || '(none)'}`);
+    }
+  }
+  return new Query(pb.lt(left.builder, right.builder).on([...on]).groupLeft([...extra]), [...left.labels, ...extra]);
+}
+
+/**
+ * `left * on(labels) group_left(extra) right`: left's values with right's `extra` labels joined in,
+ * e.g. a statement's time per queryid with its text from an info series whose value is 1.
+ */
+export function joinLabels<L extends string, R extends string, O extends L & R, X extends R>(left: Query<L>, right: Query<R>, on: readonly O[], extra: readonly X[]): Query<L | X> {
+  return new Query(pb.mul(left.builder, right.builder).on([...on]).groupLeft([...extra]), [...left.labels, ...extra]);
+}
+
+/** `left or on(labels) right`: left, plus right's series whose `labels` left has none for (a fallback per key). */
+export function orOn<L extends string, R extends string, O extends L & R>(left: Query<L>, right: Query<R>, on: readonly O[]): Query<L> {
+  return new Query(pb.or(left.builder, right.builder).on([...on]), left.labels);
+}
+
+/** `left unless on(labels) right`: left's series whose `labels` right has no series for. */
+export function unlessOn<L extends string, R extends string, O extends L & R>(left: Query<L>, right: Query<R>, on: readonly O[]): Query<L> {
+  return new Query(pb.unless(left.builder, right.builder).on([...on]), left.labels);
+}
+
+/** `label_replace(q, name, value, "", "")`: q with one more constant label. */
+export function withLabel<L extends string, const K extends string>(q: Query<L>, name: K, value: string): Query<L | K> {
+  if (value.includes('$')) throw new ObservatoryError('query.label_replace', `value "${value}" of label ${name} must not contain "$"`);
+  return new Query(labelReplaced(q.builder, name, value), [...q.labels, name]);
 }
 
 /** `1 - q`, e.g. error ratio from a success ratio. */

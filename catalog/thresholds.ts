@@ -97,3 +97,32 @@ export const RATIO_THRESHOLDS: readonly ThresholdKey[] = [
   'hostNetworkErrorRatio', 'dbRollbackRatio', 'dbCacheHitRatioMin', 'redisClientsUsage', 'redisSystemMemoryUsage',
   'diskFreeFillingWarning', 'diskFreeFillingCritical', 'diskFreeWarning', 'diskFreeCritical', 'remoteWriteFailedRatio',
 ];
+
+/**
+ * Minimum hit ratio per application cache (the `cache` label of cache_hits_total), from seed
+ * 000's "Cache Hit Rates (Target)" table. A cache not listed here is held to
+ * cacheHitRatioMin. A stack's `observatory:alerts.cacheTargets` replaces this map as a whole
+ * (`{}` holds every cache to cacheHitRatioMin). Change a target when the cache's TTL or
+ * invalidation changes what hit ratio it can reach.
+ */
+export const DEFAULT_CACHE_TARGETS: Readonly<Record<string, number>> = {
+  /** Popular verses, cached 7 days. */
+  'scripture-verses': 0.9,
+  /** Cached 1 hour. */
+  'user-profiles': 0.85,
+  /** Cached 30 minutes. */
+  'group-data': 0.8,
+  /** Invalidated on new content, so it misses more by design. */
+  'feed-items': 0.75,
+};
+
+/**
+ * Uptime probes (blackbox_exporter). Seed 000 alerts "after 2 failures"; one failed probe is
+ * often a restart or a dropped connection, not an outage.
+ */
+export const DEFAULT_UPTIME = {
+  /** Consecutive failed probes before UptimeProbeFailing fires. Raise it for flaky networks. */
+  failedProbes: 2,
+  /** Days before a certificate expires that UptimeCertificateExpiring opens a ticket: two weeks covers a holiday. */
+  certExpiryDays: 14,
+} as const;

@@ -12,7 +12,8 @@ export type MetricSource =
   | 'redis_exporter'
   | 'node_exporter'
   | 'prometheus'
-  | 'alertmanager';
+  | 'alertmanager'
+  | 'blackbox_exporter';
 
 /**
  * Base unit of a metric's value (Prometheus naming: base units only, no milliseconds or kilobytes).

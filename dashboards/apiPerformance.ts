@@ -20,5 +20,5 @@ export function apiPerformanceDashboard(config: StackConfig): dashboard.Dashboar
     .withVariable(labelValuesVariable('service', requests, 'service', {}, { label: 'Service', description: 'Applications that serve HTTP.' }))
     .withVariable(labelValuesVariable('route', requests, 'route', { service: SERVICE }, { label: 'Route', description: 'Route templates of the selected services.' }))
     .withVariable(labelValuesVariable('instance', requests, 'instance', { service: SERVICE }, { label: 'Instance', description: 'Replicas of the selected services (filters the per-instance panels).' }));
-  return withRows(builder, [trafficRow(), errorsRow(t), latencyRow(t), databaseQueriesRow(t), redisOperationsRow(), cacheRow(t), connectionsRow()]);
+  return withRows(builder, [trafficRow(), errorsRow(t), latencyRow(t), databaseQueriesRow(t), redisOperationsRow(), cacheRow(config), connectionsRow()]);
 }

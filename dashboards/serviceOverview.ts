@@ -9,6 +9,7 @@ import { COLORS, DATASOURCE, withRows } from './common';
 import { goldenSignalsRow } from './rows/golden';
 import { saturationRow } from './rows/saturation';
 import { burnRateRow, sloRow } from './rows/slo';
+import { uptimeRow } from './rows/uptime';
 import { labelValuesVariable, SERVICE } from './variables';
 
 export function serviceOverviewDashboard(config: StackConfig): dashboard.DashboardBuilder {
@@ -16,7 +17,8 @@ export function serviceOverviewDashboard(config: StackConfig): dashboard.Dashboa
   const builder = baseDashboard('serviceOverview', config, 'Latency, traffic, errors and saturation per service, with SLO targets and the error budget left.').withVariable(
     labelValuesVariable('service', series(app.http_requests_total), 'service', {}, { label: 'Service', description: 'Applications that serve HTTP.' }),
   );
-  return withRows(builder.annotation(firingAlerts()), [sloRow(config), goldenSignalsRow(t), saturationRow(t), burnRateRow(config)]);
+  const rows = [sloRow(config), goldenSignalsRow(t), saturationRow(t), burnRateRow(config)];
+  return withRows(builder.annotation(firingAlerts()), config.uptime.enabled ? [...rows, uptimeRow(config)] : rows);
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { AppConfig, StackConfig } from '../stacks/config/schema';
 import { remoteWriteConfigs, type RemoteWriteConfig } from './remoteWrite';
 import { K8S_APP_LABELS, PORTS, PROMETHEUS_REPLICA_ENV, SCRAPE_ANNOTATIONS, SERVICE_LABELS, alertmanagerHosts, appReplicaHosts, hostOf, nodeExporterNamespace, nodeExporterPort, prometheusIsReplicated, watchedNamespaces } from './topology';
+import { UPTIME_JOB, probeTargets, probeTimeout } from './uptime';
 import { generatedHeader, toYaml } from './yaml';
 
 /** Where the rules directory is mounted in the Prometheus container. */
@@ -19,6 +20,7 @@ export interface ScrapeConfig {
   job_name: string;
   metrics_path?: string;
   scrape_interval?: string;
+  scrape_timeout?: string;
   static_configs?: StaticConfig[];
   kubernetes_sd_configs?: { role: string; namespaces?: { names: string[] }; selectors?: { role: string; label: string }[] }[];
   relabel_configs?: Record<string, unknown>[];
@@ -62,6 +64,7 @@ export function infrastructureServices(config: StackConfig): ScrapedService[] {
     out.push({ job: 'thanos-receive', service: SERVICE_LABELS.thanosReceive, configKey: 'longTermStorage' });
     out.push({ job: 'thanos-query', service: SERVICE_LABELS.thanosQuery, configKey: 'longTermStorage' });
   }
+  if (config.uptime.enabled) out.push({ job: 'blackbox-exporter', service: SERVICE_LABELS.blackboxExporter, configKey: 'uptime' });
   return out;
 }
 
@@ -75,10 +78,11 @@ export function appServices(config: StackConfig): ScrapedService[] {
 }
 
 /** Host and port of the statically scraped infrastructure jobs. */
-const STATIC_TARGETS: Readonly<Record<string, 'postgresExporter' | 'redisExporter' | 'nodeExporter'>> = {
+const STATIC_TARGETS: Readonly<Record<string, 'postgresExporter' | 'redisExporter' | 'nodeExporter' | 'blackboxExporter'>> = {
   'postgres-exporter': 'postgresExporter',
   'redis-exporter': 'redisExporter',
   'node-exporter': 'nodeExporter',
+  'blackbox-exporter': 'blackboxExporter',
 };
 
 function infrastructureJobs(config: StackConfig): ScrapeConfig[] {
@@ -132,8 +136,31 @@ function kubernetesAppsJob(config: StackConfig): ScrapeConfig {
   };
 }
 
+/**
+ * The probes: one target per probed URL (generators/uptime.ts), scraped through blackbox_exporter's
+ * /probe with the URL as `target` and `instance`, at uptime.interval. Each target carries its
+ * `service` (the app or the URL's name) and its blackbox module as a `__param_` label.
+ */
+function uptimeJob(config: StackConfig): ScrapeConfig | undefined {
+  const targets = probeTargets(config);
+  if (targets.length === 0) return undefined;
+  return {
+    job_name: UPTIME_JOB,
+    metrics_path: '/probe',
+    scrape_interval: config.uptime.interval,
+    scrape_timeout: probeTimeout(config),
+    static_configs: targets.map((t) => ({ targets: [t.url], labels: { service: t.service, __param_module: t.module } })),
+    relabel_configs: [
+      { source_labels: ['__address__'], target_label: '__param_target' },
+      { source_labels: ['__param_target'], target_label: 'instance' },
+      { target_label: '__address__', replacement: `${hostOf(config, 'blackboxExporter')}:${PORTS.blackboxExporter}` },
+    ],
+  };
+}
+
 export function buildScrapeConfigs(config: StackConfig): ScrapeConfig[] {
   const jobs = infrastructureJobs(config);
+  const uptime = uptimeJob(config);
   if (config.target === 'docker') {
     for (const app of config.apps) {
       jobs.push(staticJob(dockerAppJob(app), appReplicaHosts(app).map((h) => `${h}:${app.port}`), app.name, app.metricsPath));
@@ -141,6 +168,7 @@ export function buildScrapeConfigs(config: StackConfig): ScrapeConfig[] {
   } else if (config.apps.length > 0 || config.watchNamespaces.length > 0) {
     jobs.push(kubernetesAppsJob(config));
   }
+  if (uptime) jobs.push(uptime);
   return jobs;
 }
 

@@ -23,6 +23,7 @@ export const PORTS = {
   thanosGrpc: 10901,
   /** Thanos Receive's remote-write endpoint (its default). */
   thanosRemoteWrite: 19291,
+  blackboxExporter: 9115,
 } as const;
 
 /** DNS names of the services: docker network aliases, kubernetes Service names. */
@@ -36,6 +37,7 @@ export const SERVICE_NAMES = {
   nodeExporter: 'node-exporter',
   thanosReceive: 'thanos-receive',
   thanosQuery: 'thanos-query',
+  blackboxExporter: 'blackbox-exporter',
 } as const;
 export type ServiceKey = keyof typeof SERVICE_NAMES;
 
@@ -48,6 +50,7 @@ export const SERVICE_LABELS = {
   nodeExporter: 'node',
   thanosReceive: 'thanos-receive',
   thanosQuery: 'thanos-query',
+  blackboxExporter: 'blackbox',
 } as const;
 
 /** Kubernetes labels the app pods carry and the scrape config selects on. */

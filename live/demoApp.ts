@@ -34,6 +34,8 @@ export interface Faults {
    * makes the route 30% slower at every quantile. Default: none
    */
   readonly routeLatency?: Readonly<Record<string, LatencyProfile>>;
+  /** Status /healthz answers with instead of 200, e.g. 503 for an app whose health check fails (the uptime probes' test). Default: none */
+  readonly healthStatus?: number;
 }
 export type LatencyProfile = readonly (readonly [share: number, seconds: number])[];
 export const NO_FAULTS: Faults = { errorRatio: 0, slowRatio: 0, slowSeconds: 0 };
@@ -211,8 +213,11 @@ export function parseFaults(text: string): Faults {
   };
   const f = { errorRatio: num('errorRatio', 1), slowRatio: num('slowRatio', 1), slowSeconds: num('slowSeconds', 60) };
   if (f.errorRatio + f.slowRatio > 1) throw new Error('errorRatio + slowRatio must be at most 1');
-  if (raw.routeLatency === undefined) return f;
-  return { ...f, routeLatency: parseRouteLatency(raw.routeLatency) };
+  const health = raw.healthStatus;
+  if (health !== undefined && !(typeof health === 'number' && Number.isInteger(health) && health >= 200 && health <= 599)) throw new Error('healthStatus must be an HTTP status (200..599)');
+  const withHealth = health === undefined ? f : { ...f, healthStatus: health as number };
+  if (raw.routeLatency === undefined) return withHealth;
+  return { ...withHealth, routeLatency: parseRouteLatency(raw.routeLatency) };
 }
 
 function parseRouteLatency(raw: unknown): Record<string, LatencyProfile> {
@@ -336,7 +341,9 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       try {
         const dice = Math.random();
         const injected = matched && matched.route.template !== HEALTH_PATH;
-        if (injected && dice < faults.errorRatio) {
+        if (matched?.route.template === HEALTH_PATH && faults.healthStatus !== undefined) {
+          reply = { status: faults.healthStatus, body: { ok: false, error: 'injected health failure' } };
+        } else if (injected && dice < faults.errorRatio) {
           reply = { status: 500, body: { error: 'injected fault' } };
         } else {
           if (injected && dice < faults.errorRatio + faults.slowRatio) await sleep(faults.slowSeconds);

@@ -7,7 +7,7 @@
  */
 import * as yaml from 'js-yaml';
 import { ObservatoryError } from '../catalog/errors';
-import { isDuration } from '../catalog/duration';
+import { durationSeconds, isDuration } from '../catalog/duration';
 import { toYaml } from '../generators/yaml';
 
 export interface DeriveOptions {
@@ -34,12 +34,25 @@ function mapAddress(where: string, address: unknown, addresses: Readonly<Record<
   return local;
 }
 
+/** A target that is a URL (the uptime job's probes): its host:port is rewritten, scheme and path stay. */
+function mapTarget(where: string, target: unknown, addresses: Readonly<Record<string, string>>): string {
+  const url = typeof target === 'string' ? /^(https?:\/\/)([^/]+)(.*)$/.exec(target) : null;
+  if (!url) return mapAddress(where, target, addresses);
+  return `${url[1]}${mapAddress(where, url[2], addresses)}${url[3]}`;
+}
+
 function rewriteStaticConfigs(where: string, value: unknown, addresses: Readonly<Record<string, string>>): Mapping[] {
   if (!Array.isArray(value)) throw new ObservatoryError(where, 'static_configs must be a list');
   return value.map((sc, i) => {
     if (!isMapping(sc) || !Array.isArray(sc.targets)) throw new ObservatoryError(`${where}.static_configs[${i}]`, 'must have a targets list');
-    return { ...sc, targets: sc.targets.map((t) => mapAddress(`${where}.static_configs[${i}]`, t, addresses)) };
+    return { ...sc, targets: sc.targets.map((t) => mapTarget(`${where}.static_configs[${i}]`, t, addresses)) };
   });
+}
+
+/** Relabelling that sets `__address__` to a fixed host:port (the probes' blackbox_exporter) points at the local one. */
+function rewriteRelabels(where: string, value: unknown, addresses: Readonly<Record<string, string>>): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((r) => (isMapping(r) && r.target_label === '__address__' && typeof r.replacement === 'string' && !r.source_labels ? { ...r, replacement: mapAddress(`${where} relabel_configs`, r.replacement, addresses) } : r));
 }
 
 /** The rendered prometheus.yml text -> the live stack's prometheus.yml text. */
@@ -61,7 +74,10 @@ export function deriveLivePrometheusConfig(rendered: string, options: DeriveOpti
     const where = `prometheus.yml job ${job.job_name}`;
     if (job.static_configs === undefined) throw new ObservatoryError(where, 'has no static_configs');
     const out: Mapping = { ...job, static_configs: rewriteStaticConfigs(where, job.static_configs, options.addresses) };
+    if (job.relabel_configs !== undefined) out.relabel_configs = rewriteRelabels(where, job.relabel_configs, options.addresses);
     if (out.scrape_interval !== undefined) out.scrape_interval = options.interval;
+    // A scrape timeout never exceeds the interval it is shortened to.
+    if (typeof out.scrape_timeout === 'string' && isDuration(out.scrape_timeout) && durationSeconds(out.scrape_timeout) > durationSeconds(options.interval)) out.scrape_timeout = options.interval;
     return out;
   });
   const alerting = isMapping(doc.alerting) && Array.isArray(doc.alerting.alertmanagers) ? doc.alerting : undefined;

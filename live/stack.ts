@@ -14,6 +14,11 @@ import { ObservatoryError } from '../catalog/errors';
 import { render } from '../cli/render';
 import { listFiles } from '../render/renderFiles';
 import { PORTS, appReplicaHosts, hostOf } from '../generators/topology';
+import { BLACKBOX_ARTIFACT, appHost } from '../generators/uptime';
+import { POSTGRES_QUERIES_ARTIFACT } from '../generators/postgresQueries';
+import { postgresExporterCollectorArgs } from '../stacks/recipes';
+import { startDbWorkload, type DbWorkload } from './dbWorkload';
+import { startTlsServer, type TlsServer } from './tlsServer';
 import { loadStackConfigFile } from '../stacks/config/fromYaml';
 import type { StackConfig } from '../stacks/config/schema';
 import { deriveLiveAlertmanagerConfig } from './alertmanagerConfig';
@@ -26,12 +31,12 @@ import { deriveLivePrometheusConfig } from './prometheusConfig';
 import { startAlertmanager, type AlertmanagerService } from './services/alertmanager';
 import { startJaeger, type JaegerService } from './services/jaeger';
 import { setFaults, startDemoApps, type AppReplica } from './services/demoApps';
-import { startNodeExporter, startPostgresExporter, startRedisExporter, type ExporterService } from './services/exporters';
+import { startBlackboxExporter, startNodeExporter, startPostgresExporter, startRedisExporter, type ExporterService } from './services/exporters';
 import { startPostgres, type PostgresService } from './services/postgres';
 import { PrometheusService } from './services/prometheus';
 import { startRedis, type RedisService } from './services/redis';
 import { SmtpSink } from './smtpSink';
-import { liveStackFile, readStackFile, writeLiveStackFile } from './stackFile';
+import { LIVE_TLS_URL, liveStackFile, readStackFile, writeLiveStackFile } from './stackFile';
 import { startTraffic, type Traffic, type TrafficStats } from './traffic';
 import { WebhookReceiver, receiverPath } from './webhookReceiver';
 
@@ -74,7 +79,9 @@ export interface LiveStack {
   readonly receiver: WebhookReceiver;
   readonly postgres: PostgresService;
   readonly redis: RedisService;
-  readonly exporters: { readonly postgres: ExporterService; readonly redis: ExporterService; readonly node: ExporterService };
+  readonly exporters: { readonly postgres: ExporterService; readonly redis: ExporterService; readonly node: ExporterService; readonly blackbox: ExporterService };
+  /** The https endpoint the uptime probes read a certificate from (LIVE_TLS_URL). */
+  readonly tls: TlsServer;
   readonly apps: readonly AppReplica[];
   /** The pinned Jaeger v2 the apps export their spans to. */
   readonly jaeger: JaegerService;
@@ -118,8 +125,14 @@ export function renderedAddresses(config: StackConfig): Record<string, string> {
     [`${hostOf(config, 'postgresExporter')}:${PORTS.postgresExporter}`]: 'postgresExporter',
     [`${hostOf(config, 'redisExporter')}:${PORTS.redisExporter}`]: 'redisExporter',
     [`${hostOf(config, 'nodeExporter')}:${PORTS.nodeExporter}`]: 'nodeExporter',
+    [`${hostOf(config, 'blackboxExporter')}:${PORTS.blackboxExporter}`]: 'blackboxExporter',
+    [new URL(LIVE_TLS_URL.url).host]: 'tlsServer',
   };
-  for (const app of config.apps) appReplicaHosts(app).forEach((host, i) => (out[`${host}:${app.port}`] = replicaRole(app.name, i)));
+  for (const app of config.apps) {
+    appReplicaHosts(app).forEach((host, i) => (out[`${host}:${app.port}`] = replicaRole(app.name, i)));
+    // The probes' address every replica answers to; here the first replica plays it.
+    out[`${appHost(config, app)}:${app.port}`] = replicaRole(app.name, 0);
+  }
   return out;
 }
 
@@ -137,10 +150,14 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
   const receiver = new WebhookReceiver();
   const smtp = new SmtpSink((n) => receiver.record(n));
   let traffic: Traffic | undefined;
+  let workload: DbWorkload | undefined;
+  let tls: TlsServer | undefined;
 
   const stopAll = async (keepFiles: boolean) => {
     unregister();
     const stats = await traffic?.stop();
+    await workload?.stop();
+    await tls?.stop();
     await supervisor.stopAll();
     await receiver.stop();
     await smtp.stop();
@@ -156,7 +173,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     if (!rendered.hasAlertmanagerConfig) throw new ObservatoryError(`stack ${stack}`, 'render produced no alertmanager/alertmanager.yml');
     const config = rendered.config;
     const replicaSpecs = config.apps.flatMap((app) => appReplicaHosts(app).map((_, index) => ({ app: app.name, index })));
-    const ports = await freePorts(['postgres', 'redis', 'postgresExporter', 'redisExporter', 'nodeExporter', 'alertmanager', 'prometheus', 'webhook', 'smtp', ...replicaSpecs.map((_, i) => `app${i}`)]);
+    const ports = await freePorts(['postgres', 'redis', 'postgresExporter', 'redisExporter', 'nodeExporter', 'blackboxExporter', 'tls', 'alertmanager', 'prometheus', 'webhook', 'smtp', ...replicaSpecs.map((_, i) => `app${i}`)]);
     await receiver.start(ports.webhook);
     await smtp.start(ports.smtp);
 
@@ -167,10 +184,13 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       startNodeExporter(supervisor, ports.nodeExporter),
       startJaeger(supervisor, config),
     ]);
+    tls = await startTlsServer(path.join(dir, 'tls'), ports.tls);
+    workload = await startDbWorkload(postgres.dsn());
     log('starting exporters and app replicas');
-    const [postgresExporter, redisExporter, apps] = await Promise.all([
-      startPostgresExporter(supervisor, ports.postgresExporter, postgres.dsn()),
+    const [postgresExporter, redisExporter, blackboxExporter, apps] = await Promise.all([
+      startPostgresExporter(supervisor, ports.postgresExporter, postgres.dsn(), postgresExporterCollectorArgs(config, path.join(rendered.dir, POSTGRES_QUERIES_ARTIFACT))),
       startRedisExporter(supervisor, ports.redisExporter, redis.url),
+      startBlackboxExporter(supervisor, ports.blackboxExporter, path.join(rendered.dir, BLACKBOX_ARTIFACT)),
       startDemoApps(
         supervisor,
         replicaSpecs.map((r, i) => ({ app: r.app, index: r.index, port: ports[`app${i}`] })),
@@ -208,6 +228,8 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       postgresExporter: postgresExporter.address,
       redisExporter: redisExporter.address,
       nodeExporter: nodeExporter.address,
+      blackboxExporter: blackboxExporter.address,
+      tlsServer: `127.0.0.1:${tls.port}`,
     };
     replicaSpecs.forEach((r, i) => (local[replicaRole(r.app, r.index)] = `127.0.0.1:${apps[i].port}`));
     const addresses = Object.fromEntries(Object.entries(renderedAddresses(config)).map(([address, role]) => [address, local[role]]));
@@ -247,7 +269,8 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       receiver,
       postgres,
       redis,
-      exporters: { postgres: postgresExporter, redis: redisExporter, node: nodeExporter },
+      exporters: { postgres: postgresExporter, redis: redisExporter, node: nodeExporter, blackbox: blackboxExporter },
+      tls,
       apps,
       jaeger,
       supervisor,

@@ -20,6 +20,14 @@ export const LIVE_RECEIVERS = {
   deadMansSwitch: { enabled: true },
 } as const;
 
+/**
+ * Uptime settings of the live stack: probes as often as it scrapes (so "N failed probes" takes
+ * seconds, not minutes) and an https URL served by live/tlsServer.ts (self-signed, hence
+ * insecureSkipVerify), so the certificate panel and alert have a certificate to read.
+ */
+export const LIVE_TLS_URL = { name: 'tls-demo', url: 'https://tls-demo:8443/', expectedStatus: 200, insecureSkipVerify: true } as const;
+export const LIVE_UPTIME_INTERVAL = '2s';
+
 /** The committed stack file's text -> the live stack file's text. */
 export function liveStackFile(stack: string, committed: string): string {
   const doc = yaml.load(committed) as { config?: Record<string, unknown> } | undefined;
@@ -28,6 +36,8 @@ export function liveStackFile(stack: string, committed: string): string {
     throw new ObservatoryError(`stack ${stack}: observatory:target`, 'the live stack runs static targets on this machine; use a stack with target: docker');
   }
   config['observatory:receivers'] = LIVE_RECEIVERS;
+  const uptime = (config['observatory:uptime'] ?? {}) as { urls?: unknown[] };
+  config['observatory:uptime'] = { ...uptime, interval: LIVE_UPTIME_INTERVAL, urls: [...(uptime.urls ?? []), LIVE_TLS_URL] };
   for (const key of SECRET_KEYS) config[`observatory:${key}`] = { secure: 'v1:live-test-placeholder' };
   return yaml.dump({ ...doc, config }, { sortKeys: true, lineWidth: -1 });
 }

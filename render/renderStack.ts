@@ -13,7 +13,9 @@ import type { StackConfig } from '../stacks/config/schema';
 import type { Artifact, RenderContext, RenderOptions } from '../generators/artifact';
 import { catalogDocArtifact } from '../generators/catalogDocs';
 import { grafanaProvisioningArtifacts } from '../generators/grafanaProvisioning';
+import { POSTGRES_QUERIES_ARTIFACT, renderPostgresQueries } from '../generators/postgresQueries';
 import { renderPrometheusConfig } from '../generators/prometheusConfig';
+import { BLACKBOX_ARTIFACT, renderBlackboxConfig } from '../generators/uptime';
 
 export function renderStack(config: StackConfig, options: RenderOptions = {}, catalog: Catalog = getCatalog()): Artifact[] {
   if (options.alertForOverride !== undefined && !isDuration(options.alertForOverride)) {
@@ -28,6 +30,8 @@ export function renderStack(config: StackConfig, options: RenderOptions = {}, ca
     ...runbookArtifacts(ctx),
     ...dashboardArtifacts(ctx),
     catalogDocArtifact(ctx),
+    ...(config.exporters.postgres.enabled ? [{ path: POSTGRES_QUERIES_ARTIFACT, content: renderPostgresQueries(config) }] : []),
+    ...(config.uptime.enabled ? [{ path: BLACKBOX_ARTIFACT, content: renderBlackboxConfig(config) }] : []),
   ];
   const seen = new Set<string>();
   for (const a of artifacts) {

@@ -16,7 +16,15 @@ import Redis from 'ioredis';
 import { freePorts, LOOPBACK } from '../live/ports';
 import { Supervisor } from '../live/processes';
 import { startAlertmanager } from '../live/services/alertmanager';
-import { startNodeExporter, startPostgresExporter, startRedisExporter } from '../live/services/exporters';
+import { startBlackboxExporter, startNodeExporter, startPostgresExporter, startRedisExporter } from '../live/services/exporters';
+import { startDbWorkload } from '../live/dbWorkload';
+import { startTlsServer } from '../live/tlsServer';
+import { LIVE_TLS_URL } from '../live/stackFile';
+import { renderPostgresQueries } from '../generators/postgresQueries';
+import { buildBlackboxConfig } from '../generators/uptime';
+import { toYaml } from '../generators/yaml';
+import { loadStackConfigFile } from '../stacks/config/fromYaml';
+import { postgresExporterCollectorArgs } from '../stacks/recipes';
 import { startPostgres } from '../live/services/postgres';
 import { PrometheusService } from '../live/services/prometheus';
 import { startRedis } from '../live/services/redis';
@@ -29,7 +37,10 @@ async function main(): Promise<void> {
   fs.chmodSync(dir, 0o755);
   const supervisor = new Supervisor(path.join(dir, 'logs'));
   try {
-    const ports = await freePorts(['postgres', 'redis', 'pgExporter', 'redisExporter', 'nodeExporter', 'alertmanager', 'prometheus']);
+    const ports = await freePorts(['postgres', 'redis', 'pgExporter', 'redisExporter', 'nodeExporter', 'blackboxExporter', 'tls', 'alertmanager', 'prometheus']);
+    // The exporters run with the flags and files the dev stack deploys them with.
+    const config = loadStackConfigFile(path.resolve(__dirname, '..'), 'dev');
+    const uptimeConfig = { ...config, uptime: { ...config.uptime, urls: [LIVE_TLS_URL] } };
     const [pg, redis, node] = await Promise.all([startPostgres(supervisor, dir, ports.postgres), startRedis(supervisor, dir, ports.redis), startNodeExporter(supervisor, ports.nodeExporter)]);
     // Work that makes the per-table, per-database and keyspace families appear.
     const client = new Client({ connectionString: pg.dsn() });
@@ -38,12 +49,25 @@ async function main(): Promise<void> {
     await client.query("INSERT INTO fixture_items (name) SELECT 'x' || g FROM generate_series(1, 100) g");
     await client.query('SELECT count(*) FROM fixture_items');
     await client.end();
+    // A seq-scanned table, an unused index and a slow statement (the Queries families).
+    const workload = await startDbWorkload(pg.dsn());
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await workload.stop();
     const r = new Redis(redis.url);
     await r.set('fixture:key', 'v');
     await r.get('fixture:key');
     await r.get('fixture:missing');
     r.disconnect();
-    const [pgExporter, redisExporter] = await Promise.all([startPostgresExporter(supervisor, ports.pgExporter, pg.dsn()), startRedisExporter(supervisor, ports.redisExporter, redis.url)]);
+    const queriesFile = path.join(dir, 'queries.yaml');
+    fs.writeFileSync(queriesFile, renderPostgresQueries(config));
+    const blackboxFile = path.join(dir, 'blackbox.yml');
+    fs.writeFileSync(blackboxFile, toYaml(buildBlackboxConfig(uptimeConfig)));
+    const tls = await startTlsServer(path.join(dir, 'tls'), ports.tls);
+    const [pgExporter, redisExporter, blackbox] = await Promise.all([
+      startPostgresExporter(supervisor, ports.pgExporter, pg.dsn(), postgresExporterCollectorArgs(config, queriesFile)),
+      startRedisExporter(supervisor, ports.redisExporter, redis.url),
+      startBlackboxExporter(supervisor, ports.blackboxExporter, blackboxFile),
+    ]);
 
     const amDir = path.join(dir, 'alertmanager');
     fs.mkdirSync(path.join(amDir, 'data'), { recursive: true });
@@ -74,6 +98,8 @@ async function main(): Promise<void> {
       node_exporter: `http://${node.address}/metrics`,
       alertmanager: `${am.url}/metrics`,
       prometheus: `${prometheus.url}/metrics`,
+      // The https probe has every family the http one has, and the certificate's expiry.
+      blackbox_exporter: `http://${blackbox.address}/probe?module=http_200_insecure&target=${encodeURIComponent(`https://${LOOPBACK}:${ports.tls}/`)}`,
     };
     for (const [name, url] of Object.entries(sources)) {
       const res = await fetch(url);
@@ -82,6 +108,7 @@ async function main(): Promise<void> {
       fs.writeFileSync(file, summarizeExposition(await res.text()));
       process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
     }
+    await tls.stop();
   } finally {
     await supervisor.stopAll();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,9 @@
  * new kind of artifact is never dropped silently.
  */
 import { GRAFANA_PATHS } from '../generators/grafanaProvisioning';
+import { POSTGRES_QUERIES_DIR } from '../generators/postgresQueries';
 import { PROMETHEUS_RULES_DIR } from '../generators/prometheusConfig';
+import { BLACKBOX_CONFIG_DIR } from '../generators/uptime';
 
 export { PROMETHEUS_RULES_DIR };
 
@@ -40,7 +42,7 @@ export const GRAFANA_DATA_DIR = '/var/lib/grafana';
 export const DOCKER_SECRETS_DIR = '/etc/observatory/secrets';
 
 /** Services that receive artifacts. */
-export type ArtifactService = 'prometheus' | 'alertmanager' | 'grafana';
+export type ArtifactService = 'prometheus' | 'alertmanager' | 'grafana' | 'postgresExporter' | 'blackboxExporter';
 
 export interface ArtifactRoute {
   /** Artifact path prefix inside generated/<stack>/, ending in "/". */
@@ -59,6 +61,8 @@ export const ARTIFACT_ROUTES: readonly ArtifactRoute[] = [
   { prefix: 'alertmanager/', service: 'alertmanager', dir: ALERTMANAGER_CONFIG_DIR, secret: true },
   { prefix: 'grafana/provisioning/', service: 'grafana', dir: GRAFANA_PROVISIONING_DIR },
   { prefix: 'dashboards/', service: 'grafana', dir: GRAFANA_DASHBOARDS_DIR },
+  { prefix: 'postgres-exporter/', service: 'postgresExporter', dir: POSTGRES_QUERIES_DIR },
+  { prefix: 'blackbox/', service: 'blackboxExporter', dir: BLACKBOX_CONFIG_DIR },
 ];
 
 /** Artifacts written for people (PR review, runbook links), not for any container. */

@@ -6,7 +6,9 @@
  * Exporters run with their default flags (plus host paths for node_exporter): those are the
  * settings the catalog's metric names were checked against (test/fixtures/exporters/).
  */
+import { POSTGRES_QUERIES_FILE } from '../generators/postgresQueries';
 import { PORTS, PROMETHEUS_REPLICA_ENV, SERVICE_NAMES, alertmanagerHosts, alertmanagerIsClustered, hostOf, internalEndpoints, nodeExporterPort, replicaName, stackEndpoints } from '../generators/topology';
+import { BLACKBOX_CONFIG_FILE } from '../generators/uptime';
 import type { AppConfig, StackConfig } from './config/schema';
 import type { SecretKey } from './config/secrets';
 import { memoryBytes } from './quantity';
@@ -66,6 +68,7 @@ export const IMAGE_USERS: Record<InfraService, number> = {
   nodeExporter: 65534,
   thanosReceive: 1001, // the Thanos image's USER (its Dockerfile: adduser -u 1001 thanos)
   thanosQuery: 1001,
+  blackboxExporter: 65534,
 };
 
 /** Jaeger v2's healthcheckv2 extension: `/status` answers 200 once every pipeline runs. */
@@ -78,7 +81,7 @@ export const NODE_EXPORTER_HOST_PATHS = { proc: '/host/proc', sys: '/host/sys', 
 /** The image each service runs: its own IMAGES entry, or the one Thanos image for both Thanos components. */
 const IMAGE_OF: Record<InfraService, ImageKey> = {
   prometheus: 'prometheus', alertmanager: 'alertmanager', grafana: 'grafana', jaeger: 'jaeger', postgresExporter: 'postgresExporter',
-  redisExporter: 'redisExporter', nodeExporter: 'nodeExporter', thanosReceive: 'thanos', thanosQuery: 'thanos',
+  redisExporter: 'redisExporter', nodeExporter: 'nodeExporter', thanosReceive: 'thanos', thanosQuery: 'thanos', blackboxExporter: 'blackboxExporter',
 };
 
 function base(config: StackConfig, key: InfraService) {
@@ -231,11 +234,28 @@ export function jaegerRecipe(config: StackConfig): ContainerRecipe {
   };
 }
 
+/**
+ * postgres_exporter's collector flags, shared with the live stack so it runs what a deployment
+ * runs: statement statistics (pg_stat_statements, top N by total time, with the statement text),
+ * and instead of the unbounded per-table collectors the stack's top-N queries file
+ * (generators/postgresQueries.ts) at `queriesFile`.
+ */
+export function postgresExporterCollectorArgs(config: StackConfig, queriesFile: string): string[] {
+  return [
+    '--collector.stat_statements',
+    '--collector.stat_statements.include_query',
+    `--collector.stat_statements.limit=${config.exporters.postgres.limits.statements}`,
+    '--no-collector.stat_user_tables',
+    '--no-collector.statio_user_tables',
+    `--extend.query-path=${queriesFile}`,
+  ];
+}
+
 export function postgresExporterRecipe(config: StackConfig): ContainerRecipe {
   const port = PORTS.postgresExporter;
   return {
     ...base(config, 'postgresExporter'),
-    args: [`--web.listen-address=:${port}`],
+    args: [`--web.listen-address=:${port}`, ...postgresExporterCollectorArgs(config, POSTGRES_QUERIES_FILE)],
     env: goEnv(config, 'postgresExporter'),
     secretEnv: { DATA_SOURCE_NAME: 'postgresDsn' },
     ports: [{ name: 'metrics', port }],
@@ -284,6 +304,20 @@ export function nodeExporterRecipe(config: StackConfig): ContainerRecipe {
     ports: [{ name: 'metrics', port }],
     liveness: { path: '/', port },
     readiness: { path: '/', port },
+    readOnlyRootFilesystem: true,
+  };
+}
+
+export function blackboxExporterRecipe(config: StackConfig): ContainerRecipe {
+  const port = PORTS.blackboxExporter;
+  return {
+    ...base(config, 'blackboxExporter'),
+    args: [`--config.file=${BLACKBOX_CONFIG_FILE}`, `--web.listen-address=:${port}`],
+    env: goEnv(config, 'blackboxExporter'),
+    secretEnv: {},
+    ports: [{ name: 'http', port }],
+    liveness: { path: '/-/healthy', port },
+    readiness: { path: '/-/healthy', port },
     readOnlyRootFilesystem: true,
   };
 }
@@ -368,7 +402,7 @@ export function thanosReceiveRecipe(config: StackConfig): ContainerRecipe {
       replicaName: SERVICE_NAMES.thanosReceive,
       retention: config.longTermStorage?.retention ?? '30d',
     }),
-    env: {},
+    env: goEnv(config, 'thanosReceive'),
     secretEnv: {},
     ports: [{ name: 'http', port: PORTS.thanosHttp }, { name: 'grpc', port: PORTS.thanosGrpc }, { name: 'remote-write', port: PORTS.thanosRemoteWrite }],
     ...thanosHttp(),
@@ -385,7 +419,7 @@ export function thanosQueryRecipe(config: StackConfig): ContainerRecipe {
       endpoints: [`${hostOf(config, 'thanosReceive')}:${PORTS.thanosGrpc}`],
       replicaLabels: [config.prometheus.replicaLabel],
     }),
-    env: {},
+    env: goEnv(config, 'thanosQuery'),
     secretEnv: {},
     ports: [{ name: 'http', port: PORTS.thanosHttp }, { name: 'grpc', port: PORTS.thanosGrpc }],
     ...thanosHttp(),
@@ -404,5 +438,6 @@ export function infraRecipes(config: StackConfig, redisPasswordSet: boolean): Pa
     ...(config.exporters.redis.enabled ? { redisExporter: redisExporterRecipe(config, redisPasswordSet) } : {}),
     ...(config.exporters.node.enabled ? { nodeExporter: nodeExporterRecipe(config) } : {}),
     ...(config.longTermStorage?.kind === 'thanos' ? { thanosReceive: thanosReceiveRecipe(config), thanosQuery: thanosQueryRecipe(config) } : {}),
+    ...(config.uptime.enabled ? { blackboxExporter: blackboxExporterRecipe(config) } : {}),
   };
 }

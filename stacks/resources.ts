@@ -13,7 +13,7 @@ export interface Resources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export type InfraService = 'prometheus' | 'alertmanager' | 'grafana' | 'jaeger' | 'postgresExporter' | 'redisExporter' | 'nodeExporter' | 'thanosReceive' | 'thanosQuery';
+export type InfraService = 'prometheus' | 'alertmanager' | 'grafana' | 'jaeger' | 'postgresExporter' | 'redisExporter' | 'nodeExporter' | 'thanosReceive' | 'thanosQuery' | 'blackboxExporter';
 
 const r = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Resources => ({
   requests: { cpu: reqCpu, memory: reqMem },
@@ -28,6 +28,8 @@ const SMALL: Omit<Record<InfraService, Resources>, 'prometheus' | 'jaeger' | 'th
   nodeExporter: r('50m', '32Mi', '200m', '64Mi'),
   // Query holds no data; its memory grows with the series a dashboard query touches.
   thanosQuery: r('100m', '128Mi', '1', '1Gi'),
+  // One HTTP request per probed URL and interval; TLS handshakes are the costly part.
+  blackboxExporter: r('50m', '32Mi', '200m', '64Mi'),
 };
 
 export const INFRA_RESOURCES: Record<Environment, Record<InfraService, Resources>> = {

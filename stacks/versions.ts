@@ -178,6 +178,7 @@ export const IMAGES = {
   nodeExporter: `prom/node-exporter:v${UPSTREAM.nodeExporter.release}`,
   // Receive and Query (longTermStorage kind thanos) run this one image with different commands.
   thanos: `quay.io/thanos/thanos:v${UPSTREAM.thanos.release}`,
+  blackboxExporter: `prom/blackbox-exporter:v${UPSTREAM.blackboxExporter.release}`,
 } as const;
 
 export type ImageKey = keyof typeof IMAGES;

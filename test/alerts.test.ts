@@ -134,6 +134,7 @@ describe('alert rules', () => {
       ['AlertmanagerTargetsMissing', 'absent(up{job="alertmanager",service="alertmanager"})', 'critical'],
       ['RedisExporterTargetsMissing', 'absent(up{job="redis-exporter",service="redis"})', 'critical'],
       ['NodeExporterTargetsMissing', 'absent(up{job="node-exporter",service="node"})', 'critical'],
+      ['BlackboxExporterTargetsMissing', 'absent(up{job="blackbox-exporter",service="blackbox"})', 'critical'],
     ]);
     const docker = absence(config({ target: 'docker' }));
     expect(docker.find((r) => r.alert === 'ApiTargetsMissing')!.expr).toBe('absent(up{job="app-api",service="api"})');

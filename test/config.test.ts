@@ -71,6 +71,16 @@ describe('bad stack config gets one clear error naming stack and key', () => {
     ['minAvailable above min replicas', withApp({ minAvailable: 3 }), 'stack prod: observatory:apps[0].minAvailable: (3) must be below replicas.min (2) or no pod could be evicted while the app runs at its minimum'],
     ['resources not a quantity', withApp({ resources: { limits: { memory: '512 megs' } } }), 'stack prod: observatory:apps[0].resources.limits.memory: must be a Kubernetes quantity such as 250m, 128Mi or 1Gi'],
     ['slack channel without #', { receivers: { slack: { channel: 'alerts' } } }, 'stack prod: observatory:receivers.slack.channel: must be a channel like #alerts'],
+    ['cache target given as percent', { alerts: { cacheTargets: { feed: 90 } } }, 'stack prod: observatory:alerts.cacheTargets.feed: (90) is a ratio: write 0.9 for 90%'],
+    ['cache target zero', { alerts: { cacheTargets: { feed: 0 } } }, 'stack prod: observatory:alerts.cacheTargets.feed: (0) must be a ratio above 0 and at most 1 (e.g. 0.9)'],
+    ['cache name with a $', { alerts: { cacheTargets: { 'feed$1': 0.8 } } }, 'stack prod: observatory:alerts.cacheTargets.feed$1: must be a cache name: letters, digits, "_", ".", ":" and "-", starting with a letter or digit, at most 63 characters'],
+    ['statement limit zero', { exporters: { postgres: { limits: { statements: 0 } } } }, 'stack prod: observatory:exporters.postgres.limits.statements: must be >= 1 (got 0)'],
+    ['uptime interval too short', { uptime: { interval: '500ms' } }, 'stack prod: observatory:uptime.interval: (500ms) must be at least 1s'],
+    ['uptime interval too long', { uptime: { interval: '10m' } }, 'stack prod: observatory:uptime.interval: (10m) must be at most 5m: a slower probe finds an outage too late'],
+    ['uptime URL not http(s)', { uptime: { urls: [{ name: 'ftp', url: 'ftp://example.com/' }] } }, 'stack prod: observatory:uptime.urls[0].url: must be an http(s) URL'],
+    ['uptime URL named like an app', { uptime: { urls: [{ name: 'api', url: 'https://example.com/' }] } }, 'stack prod: observatory:uptime.urls[0].name: "api" is already used by apps[0].name; the name becomes the probe\'s service label'],
+    ['uptime URL named like an exporter', { uptime: { urls: [{ name: 'postgres', url: 'https://example.com/' }] } }, 'stack prod: observatory:uptime.urls[0].name: "postgres" is the service label of the PostgreSQL exporter metrics; pick another name'],
+    ['failed probes zero', { uptime: { failedProbes: 0 } }, 'stack prod: observatory:uptime.failedProbes: must be >= 1 (got 0)'],
   ];
   it.each(cases)('%s', (_name, overrides, message) => {
     expect(errorOf(() => config(overrides)).message).toBe(message);

@@ -102,8 +102,18 @@ describe('dashboards: the panels and their queries', () => {
     expect(exprs(api, 'Redis operation latency by operation')).toEqual(
       ['0.95', '0.99'].map((q) => `service_operation:redis_operation_duration_seconds:histogram_quantile_rate5m{service=~"$service",quantile="${q}"}`),
     );
-    expect(exprs(api, 'Cache hit ratio by cache')).toEqual(['service_cache:cache_hits:ratio_rate5m{service=~"$service"}']);
-    expect(steps(api, 'Cache hit ratio by cache')).toEqual([[null, 'red'], [0.7, 'green']]);
+    // The ratio, and every cache's own target (alerts.cacheTargets) or the global minimum as a line.
+    const [ratioExpr, targetExpr] = exprs(api, 'Cache hit ratio by cache');
+    expect(ratioExpr).toBe('service_cache:cache_hits:ratio_rate5m{service=~"$service"}');
+    expect(targetExpr).toContain('label_replace(label_replace(vector(0.9), "cache", "scripture-verses", "", ""), "hit_ratio_target", "90%", "", "")');
+    expect(targetExpr).toContain('label_replace(label_replace(vector(0.75), "cache", "feed-items", "", ""), "hit_ratio_target", "75%", "", "")');
+    expect(targetExpr).toMatch(/ and on \(cache\) max by \(cache\) \(service_cache:cache_hits:ratio_rate5m\{service=~"\$service"\}\) or on \(cache\) max by \(cache\) \(service_cache:cache_hits:ratio_rate5m\{service=~"\$service"\}\) \* 0 \+ 0\.7$/);
+    const own = rendered(ctxOf({ alerts: { cacheTargets: { feed: 0.8 }, thresholds: { cacheHitRatioMin: 0.6 } } })).apiPerformance;
+    expect(exprs(own, 'Cache hit ratio by cache')[1]).toBe(
+      'label_replace(label_replace(vector(0.8), "cache", "feed", "", ""), "hit_ratio_target", "80%", "", "") and on (cache) max by (cache) (service_cache:cache_hits:ratio_rate5m{service=~"$service"}) or on (cache) max by (cache) (service_cache:cache_hits:ratio_rate5m{service=~"$service"}) * 0 + 0.6',
+    );
+    const none = rendered(ctxOf({ alerts: { cacheTargets: {} } })).apiPerformance;
+    expect(exprs(none, 'Cache hit ratio by cache')[1]).toBe('max by (cache) (service_cache:cache_hits:ratio_rate5m{service=~"$service"}) * 0 + 0.7');
     expect(exprs(api, 'Active connections by type')).toEqual(['sum by (service, type) (active_connections{service=~"$service",instance=~"$instance"})']);
   });
 
@@ -129,6 +139,37 @@ describe('dashboards: the panels and their queries', () => {
     expect(steps(db, 'Buffer cache hit ratio')).toEqual([[null, 'red'], [0.9, 'green']]);
     expect(exprs(db, 'Database size')).toEqual(['max by (datname) (pg_database_size_bytes{instance=~"$pg_instance",datname=~"$database"})']);
     expect(unit(db, 'Database size')).toBe('bytes');
+  });
+
+  it('Database & Redis: the Queries row shows the top statements with their text, sequentially read tables and unused indexes, bounded by the config', () => {
+    const db = d.databaseRedis;
+    const sel = '{instance=~"$pg_instance",datname=~"$database"}';
+    const text = ' * on (queryid) group_left (query) max by (queryid, query) (pg_stat_statements_query_id{instance=~"$pg_instance"})';
+    const per = (m: string) => `sum by (datname, queryid) (rate(pg_stat_statements_${m}${sel}[$__rate_interval]))`;
+    expect(exprs(db, 'Top statements by total time')).toEqual([`topk(10, ${per('seconds_total')}${text})`]);
+    expect(exprs(db, 'Top statements by mean time')).toEqual([`topk(10, ${per('seconds_total')} / (${per('calls_total')} > 0)${text})`]);
+    expect(exprs(db, 'Top statements by calls')).toEqual([`topk(10, ${per('calls_total')}${text})`]);
+    expect(exprs(db, 'Top statements by rows')).toEqual([`topk(10, ${per('rows_total')}${text})`]);
+    expect(exprs(db, 'Share of statement time in the top 10')).toEqual([`sum(topk(10, ${per('seconds_total')})) / (sum(${per('seconds_total')}) > 0)`]);
+    expect(exprs(db, 'Tables by rows read in sequential scans')).toEqual([`topk(10, sum by (datname, schemaname, relname) (rate(pg_table_seq_rows_read_total${sel}[$__rate_interval])))`]);
+    expect(exprs(db, 'Unused indexes (zero scans since the stats reset)')).toEqual([`topk(10, max by (datname, schemaname, relname, indexrelname) (pg_unused_index_size_bytes${sel}))`]);
+    expect(unit(db, 'Top statements by mean time')).toBe('s');
+    // A smaller exporter limit bounds the panels too.
+    const small = rendered(ctxOf({ exporters: { postgres: { limits: { statements: 3, tables: 4, indexes: 2 } } } })).databaseRedis;
+    expect(exprs(small, 'Share of statement time in the top 3')[0]).toMatch(/^sum\(topk\(3, /);
+    expect(exprs(small, 'Tables by rows read in sequential scans')[0]).toMatch(/^topk\(4, /);
+    expect(exprs(small, 'Unused indexes (zero scans since the stats reset)')[0]).toMatch(/^topk\(2, /);
+  });
+
+  it('Service Overview: the Uptime row shows probe success, duration by phase and certificate expiry against uptime.certExpiryDays', () => {
+    const so = d.serviceOverview;
+    expect(exprs(so, 'Uptime probes')).toEqual(['min by (service, instance) (probe_success{service=~"$service"})']);
+    expect(exprs(so, 'Probe duration by phase')).toEqual(['max by (instance, phase) (probe_http_duration_seconds{service=~"$service"})']);
+    expect(exprs(so, 'TLS certificate expiry')).toEqual(['min by (service, instance) (probe_ssl_earliest_cert_expiry{service=~"$service"}) - time()']);
+    expect(steps(so, 'TLS certificate expiry')).toEqual([[null, 'red'], [14 * 86400, 'green']]);
+    expect(steps(rendered(ctxOf({ uptime: { certExpiryDays: 30 } })).serviceOverview, 'TLS certificate expiry')).toEqual([[null, 'red'], [30 * 86400, 'green']]);
+    const off = rendered(ctxOf({ uptime: { enabled: false } })).serviceOverview;
+    expect((off.panels ?? []).some((p) => p.title === 'Uptime probes')).toBe(false);
   });
 
   it('Database & Redis: the $database variable never selects the shared row (datname="")', () => {

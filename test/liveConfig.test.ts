@@ -26,6 +26,10 @@ const ADDRESSES = {
   'node-exporter:9100': '127.0.0.1:41004',
   'shop-api-0:8080': '127.0.0.1:41005',
   'shop-api-1:8080': '127.0.0.1:41006',
+  'blackbox-exporter:9115': '127.0.0.1:41007',
+  // The probes' address of the app (every replica answers to it) and the live https endpoint.
+  'shop-api:8080': '127.0.0.1:41005',
+  'tls-demo:8443': '127.0.0.1:41008',
 };
 
 interface PromDoc {
@@ -46,6 +50,13 @@ describe('deriveLivePrometheusConfig', () => {
     const redis = derived.scrape_configs.find((j) => j.job_name === 'redis-exporter')!;
     expect(redis.static_configs[0]).toEqual({ targets: ['127.0.0.1:41003'], labels: { service: 'redis' } });
     expect(derived.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:41001']);
+  });
+
+  it('probes the local processes: URL targets keep scheme and path, the blackbox address is the local one, the timeout fits the interval', () => {
+    const uptime = derived.scrape_configs.find((j) => j.job_name === 'uptime')! as PromDoc['scrape_configs'][number] & { relabel_configs: { target_label: string; replacement?: string }[]; scrape_interval: string; scrape_timeout: string };
+    expect(uptime.static_configs).toEqual([{ targets: ['http://127.0.0.1:41005/healthz'], labels: { service: 'shop-api', __param_module: 'http_2xx' } }]);
+    expect(uptime.relabel_configs.find((r) => r.target_label === '__address__')?.replacement).toBe('127.0.0.1:41007');
+    expect([uptime.scrape_interval, uptime.scrape_timeout]).toEqual(['2s', '2s']);
   });
 
   it('shortens the intervals, keeps external labels and reads rules from the run directory', () => {

@@ -42,13 +42,13 @@ describe('dev (docker): resource graph', () => {
   it('one network, three named data volumes, one pulled image per service and app, one container per service and app replica', () => {
     expect(config.target).toBe('docker');
     const n = 'observatory';
-    const services = ['prometheus', 'alertmanager', 'grafana', 'jaeger', 'postgres-exporter', 'redis-exporter', 'node-exporter'];
+    const services = ['prometheus', 'alertmanager', 'grafana', 'jaeger', 'postgres-exporter', 'redis-exporter', 'node-exporter', 'blackbox-exporter'];
     const expected = [
       `observatory:docker:MonitoringStack ${n}`,
       `${DOCKER.network} ${n}-network`,
       ...['prometheus', 'alertmanager', 'grafana'].map((s) => `${DOCKER.volume} ${n}-${s}-data`),
       ...services.flatMap((s) => [`${DOCKER.image} ${n}-${s}-image`, `${DOCKER.container} ${n}-${s}-container`]),
-      ...['Prometheus', 'Alertmanager', 'Grafana', 'Jaeger', 'PostgresExporter', 'RedisExporter', 'NodeExporter'].map((t, i) => `observatory:docker:${t} ${n}-${services[i]}`),
+      ...['Prometheus', 'Alertmanager', 'Grafana', 'Jaeger', 'PostgresExporter', 'RedisExporter', 'NodeExporter', 'BlackboxExporter'].map((t, i) => `observatory:docker:${t} ${n}-${services[i]}`),
       ...config.apps.flatMap((a) => [
         `observatory:docker:Application ${n}-app-${a.name}`,
         `${DOCKER.image} ${n}-app-${a.name}-image`,
@@ -142,7 +142,8 @@ describe('dev (docker): network, names and ports', () => {
     // Every static target of prometheus.yml names a container on the network.
     for (const job of promYml.scrape_configs) {
       for (const t of job.static_configs?.flatMap((s) => s.targets) ?? []) {
-        const host = t.split(':')[0];
+        // The uptime job's targets are the URLs blackbox_exporter probes.
+        const host = /^https?:\/\//.test(t) ? new URL(t).hostname : t.split(':')[0];
         if (host !== 'localhost') expect(aliases.has(host), `${job.job_name}: ${t}`).toBe(true);
       }
     }
@@ -151,7 +152,7 @@ describe('dev (docker): network, names and ports', () => {
 
 describe('dev (docker): uploads are the render output', () => {
   it('every non-secret artifact is uploaded to its container path byte for byte from generated/dev', () => {
-    const serviceOf = { prometheus: 'prometheus', grafana: 'grafana', alertmanager: 'alertmanager' } as const;
+    const serviceOf = { prometheus: 'prometheus', grafana: 'grafana', alertmanager: 'alertmanager', postgresExporter: 'postgres-exporter', blackboxExporter: 'blackbox-exporter' } as const;
     const rendered = renderStack(config).filter((a) => routeOf(a.path) && !routeOf(a.path)?.secret);
     expect(rendered.length).toBeGreaterThan(1);
     for (const a of rendered) {

@@ -103,7 +103,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
         expected.push([K8S.deployment, `${t}-query`], [K8S.service, `${t}-query-service`], [K8S.networkPolicy, `${t}-query-ingress`]);
       }
       if (config.exporters.postgres.enabled) {
-        expected.push(['observatory:kubernetes:PostgresExporter', `${n}-postgres-exporter`], [K8S.secret, `${n}-postgres-exporter-dsn`]);
+        expected.push(['observatory:kubernetes:PostgresExporter', `${n}-postgres-exporter`], [K8S.secret, `${n}-postgres-exporter-dsn`], [K8S.configMap, `${n}-postgres-exporter-queries`]);
         expected.push([K8S.deployment, `${n}-postgres-exporter-deployment`], [K8S.service, `${n}-postgres-exporter-service`], [K8S.networkPolicy, `${n}-postgres-exporter-ingress`]);
       }
       if (config.exporters.redis.enabled) {
@@ -114,6 +114,10 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       if (config.exporters.node.enabled) {
         expected.push(['observatory:kubernetes:NodeExporter', `${n}-node-exporter`], [K8S.namespace, `${n}-node-exporter-namespace`], [K8S.daemonSet, `${n}-node-exporter-daemonset`]);
         expected.push([K8S.role, `${n}-prometheus-discovery-role-node-exporter`], [K8S.roleBinding, `${n}-prometheus-discovery-binding-node-exporter`]);
+      }
+      if (config.uptime.enabled) {
+        const b = `${n}-blackbox-exporter`;
+        expected.push(['observatory:kubernetes:BlackboxExporter', b], [K8S.configMap, `${b}-config`], [K8S.deployment, `${b}-deployment`], [K8S.service, `${b}-service`], [K8S.networkPolicy, `${b}-ingress`]);
       }
       for (const app of config.apps) {
         const a = `${n}-app-${app.name}`;
@@ -245,7 +249,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       if (config.exporters.postgres.enabled) expected.push(SERVICE_NAMES.postgresExporter);
       if (config.exporters.redis.enabled) expected.push(SERVICE_NAMES.redisExporter);
       if (config.longTermStorage?.kind === 'thanos') expected.push(SERVICE_NAMES.thanosReceive, SERVICE_NAMES.thanosQuery);
-      // The headless Services that name replica pods (clusterIP None, no load balancing).
+      if (config.uptime.enabled) expected.push(SERVICE_NAMES.blackboxExporter);
       const headless = [...(config.prometheus.replicas > 1 ? [PROMETHEUS_REPLICAS_SERVICE] : []), ...(config.alertmanager.replicas > 1 ? [ALERTMANAGER_CLUSTER_SERVICE] : [])];
       expect(services.map((s) => s.metadata.name).sort()).toEqual([...expected, ...headless].sort());
       expect(config.serviceTypes.grafana).toBe('ClusterIP');
@@ -258,7 +262,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
     it('every ConfigMap-shipped artifact reaches its container path byte for byte from generated/', () => {
       const rendered = renderStack(config).filter((a) => routeOf(a.path) && !routeOf(a.path)?.secret);
       expect(rendered.map((a) => a.path)).toContain('prometheus/prometheus.yml');
-      const serviceOf = { prometheus: 'prometheus', grafana: 'grafana', alertmanager: 'alertmanager' } as const;
+      const serviceOf = { prometheus: 'prometheus', grafana: 'grafana', alertmanager: 'alertmanager', postgresExporter: 'postgres-exporter', blackboxExporter: 'blackbox-exporter' } as const;
       for (const a of rendered) {
         const route = routeOf(a.path)!;
         const files = podFiles(registered, workload(registered, serviceOf[route.service]).spec);
@@ -448,7 +452,7 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       const allowed = new Set([...Object.values(config.images), ...config.apps.map((a) => a.image)]);
       const pods = podSpecs(registered);
       const thanos = config.longTermStorage?.kind === 'thanos' ? 2 : 0; // Receive and Query
-      expect(pods.length).toBe(4 + thanos + config.apps.length + [config.exporters.postgres.enabled, config.exporters.redis.enabled, config.exporters.node.enabled].filter(Boolean).length);
+      expect(pods.length).toBe(4 + thanos + config.apps.length + [config.exporters.postgres.enabled, config.exporters.redis.enabled, config.exporters.node.enabled, config.uptime.enabled].filter(Boolean).length);
       for (const { workload: w, spec, claims } of pods) {
         expect(spec.securityContext?.runAsNonRoot, w).toBe(true);
         for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {

@@ -6,14 +6,14 @@
  * readiness and liveness paths with 200. Jaeger runs its recipe in the live stack
  * (live/services/jaeger.ts, on free ports); Grafana is not built here (docs/toolchain.md).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderStack } from '../render/renderStack';
 import type { ContainerRecipe } from '../stacks/recipes';
-import { alertmanagerRecipe, nodeExporterRecipe, postgresExporterRecipe, prometheusRecipe, redisExporterRecipe } from '../stacks/recipes';
+import { alertmanagerRecipe, blackboxExporterRecipe, nodeExporterRecipe, postgresExporterRecipe, prometheusRecipe, redisExporterRecipe } from '../stacks/recipes';
 import { config, tempDir } from './helpers';
 import { requireTool } from './tools';
 
@@ -126,11 +126,34 @@ describe('recipes run on the real binaries', () => {
     await checkHealth(recipe, port, child, log);
   });
 
-  it('postgres_exporter: the landing page answers even when the database is down', async () => {
+  it('postgres_exporter: the statement collector and the rendered queries file; the landing page answers even when the database is down', async () => {
+    const root = tempDir('pgexp');
     const recipe = postgresExporterRecipe(c);
+    fs.writeFileSync(path.join(root, 'queries.yaml'), renderStack(c).find((a) => a.path === 'postgres-exporter/queries.yaml')!.content);
     const port = await freePort();
     const dead = await freePort();
-    const { child, log } = await run('postgres_exporter', localArgs(recipe, {}, port), { ...recipe.env, DATA_SOURCE_NAME: `postgresql://x@127.0.0.1:${dead}/x?sslmode=disable` });
+    const args = localArgs(recipe, { '/etc/postgres_exporter': root }, port);
+    expect(args).toEqual(expect.arrayContaining(['--collector.stat_statements', '--collector.stat_statements.include_query', '--collector.stat_statements.limit=20', '--no-collector.stat_user_tables']));
+    // An unknown flag or collector would exit at once; the live stack shows the queries file's series.
+    const { child, log } = await run('postgres_exporter', args, { ...recipe.env, DATA_SOURCE_NAME: `postgresql://x@127.0.0.1:${dead}/x?sslmode=disable` });
+    await checkHealth(recipe, port, child, log);
+  });
+
+  it('blackbox_exporter: the rendered blackbox.yml passes --config.check; /-/healthy answers', async () => {
+    const root = tempDir('blackbox');
+    const withUrls = config({ target: 'docker', uptime: { urls: [{ name: 'public', url: 'https://shop.example.com/', expectedStatus: 301 }, { name: 'internal', url: 'https://10.0.0.5/', insecureSkipVerify: true }] } }, 'dev');
+    const recipe = blackboxExporterRecipe(withUrls);
+    const file = path.join(root, 'blackbox.yml');
+    fs.writeFileSync(file, renderStack(withUrls).find((a) => a.path === 'blackbox/blackbox.yml')!.content);
+    const args = localArgs(recipe, { '/etc/blackbox_exporter/config': root }, await freePort());
+    const check = spawnSync(requireTool('blackbox_exporter'), [...args, '--config.check'], { encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stderr).toMatch(/Config file is ok/);
+    // A module the exporter does not know is refused by the same check: it is a real check.
+    fs.writeFileSync(path.join(root, 'bad.yml'), 'modules:\n  x:\n    prober: http\n    htttp: {}\n');
+    expect(spawnSync(requireTool('blackbox_exporter'), ['--config.check', `--config.file=${path.join(root, 'bad.yml')}`], { encoding: 'utf8' }).status).not.toBe(0);
+    const port = await freePort();
+    const { child, log } = await run('blackbox_exporter', localArgs(recipe, { '/etc/blackbox_exporter/config': root }, port));
     await checkHealth(recipe, port, child, log);
   });
 

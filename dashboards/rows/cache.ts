@@ -1,21 +1,35 @@
 /** Application cache panels (API Performance): hit ratio and lookups per cache. */
 import * as app from '../../catalog/application';
-import { rate, series, sum } from '../../catalog/query';
+import { add, andOn, max, mul, num, orOn, rate, series, sum } from '../../catalog/query';
 import { recorded } from '../../catalog/recorded';
-import type { Thresholds } from '../../catalog/thresholds';
-import { lowerThresholds, timeseriesPanel, type Row } from '../common';
+import { cacheTargetSeries } from '../../alerts/redis';
+import type { StackConfig } from '../../stacks/config/schema';
+import { timeseriesPanel, type Row } from '../common';
 import { RATIO_UNIT, rateUnit } from '../units';
 import { INSTANCE, SERVICE } from '../variables';
 
-export function cacheHitRatio(t: Thresholds) {
+/**
+ * The target of every cache on the panel: its own (alerts.cacheTargets) or, for caches not listed,
+ * alerts.thresholds.cacheHitRatioMin; the same numbers CacheHitRateLow compares with.
+ */
+function cacheTargets(config: StackConfig) {
+  const seen = max(recorded.cacheHitRatio.select({ service: SERVICE }), ['cache']);
+  const fallback = add(mul(seen, 0), num(config.alerts.thresholds.cacheHitRatioMin));
+  const own = cacheTargetSeries(config.alerts.cacheTargets);
+  return own ? orOn(andOn(own, seen, ['cache']), fallback, ['cache']) : fallback;
+}
+
+export function cacheHitRatio(config: StackConfig) {
   return timeseriesPanel({
     title: 'Cache hit ratio by cache',
     description:
-      'Share of lookups that found the entry (recording service_cache:cache_hits:ratio_rate5m). ' +
-      'Below alerts.thresholds.cacheHitRatioMin the cache stops protecting the database.',
+      'Share of lookups that found the entry (recording service_cache:cache_hits:ratio_rate5m), and each cache\'s target as a line of its own: ' +
+      'alerts.cacheTargets for the caches listed there, alerts.thresholds.cacheHitRatioMin for the rest (CacheHitRateLow).',
     unit: RATIO_UNIT,
-    targets: [{ expr: recorded.cacheHitRatio.select({ service: SERVICE }), legend: '{{service}} {{cache}}' }],
-    thresholds: lowerThresholds(t.cacheHitRatioMin),
+    targets: [
+      { expr: recorded.cacheHitRatio.select({ service: SERVICE }), legend: '{{service}} {{cache}}' },
+      { expr: cacheTargets(config), legend: '{{cache}} target' },
+    ],
     min: 0,
     max: 1,
   });
@@ -34,6 +48,6 @@ export function cacheLookups() {
   });
 }
 
-export function cacheRow(t: Thresholds): Row {
-  return { title: 'Cache', panels: [cacheHitRatio(t), cacheLookups()] };
+export function cacheRow(config: StackConfig): Row {
+  return { title: 'Cache', panels: [cacheHitRatio(config), cacheLookups()] };
 }

@@ -1,7 +1,7 @@
 /**
- * The three exporters (the pinned builds) with their default flags (no extra collectors or query
- * files) plus the settings the stack deploys them with (REDIS_EXPORTER_ENV), so the live stack
- * sees exactly the series a deployment exposes.
+ * The exporters (the pinned builds) with the settings the stack deploys them with
+ * (postgresExporterCollectorArgs with the rendered queries file, REDIS_EXPORTER_ENV, the rendered
+ * blackbox.yml), so the live stack sees exactly the series a deployment exposes.
  */
 import { REDIS_EXPORTER_ENV } from '../../stacks/recipes';
 import { toolPath } from '../../toolchain/paths';
@@ -22,8 +22,14 @@ async function startExporter(supervisor: Supervisor, name: string, bin: string, 
   return { process: proc, port, address };
 }
 
-export function startPostgresExporter(supervisor: Supervisor, port: number, dsn: string): Promise<ExporterService> {
-  return startExporter(supervisor, 'postgres-exporter', 'postgres_exporter', port, [], { DATA_SOURCE_NAME: dsn });
+/** `args`: postgresExporterCollectorArgs(config, <the rendered queries file>). */
+export function startPostgresExporter(supervisor: Supervisor, port: number, dsn: string, args: readonly string[]): Promise<ExporterService> {
+  return startExporter(supervisor, 'postgres-exporter', 'postgres_exporter', port, [...args], { DATA_SOURCE_NAME: dsn });
+}
+
+/** blackbox_exporter with the rendered blackbox.yml. */
+export function startBlackboxExporter(supervisor: Supervisor, port: number, configFile: string): Promise<ExporterService> {
+  return startExporter(supervisor, 'blackbox-exporter', 'blackbox_exporter', port, [`--config.file=${configFile}`]);
 }
 
 export function startRedisExporter(supervisor: Supervisor, port: number, redisUrl: string): Promise<ExporterService> {

@@ -14,6 +14,8 @@ import { waitReady } from './ready';
 
 export const APP_DATABASE = 'app';
 const SUPERUSER = 'postgres';
+/** The one line of PostgreSQL config the statement statistics need. */
+export const PRELOAD_LIBRARIES = 'pg_stat_statements';
 
 export interface PostgresService {
   readonly process: ManagedProcess;
@@ -59,7 +61,9 @@ export async function startPostgres(supervisor: Supervisor, dir: string, port: n
     name: 'postgres',
     command: postgresBinary('postgres'),
     // fsync off: the data is thrown away after the run, and the run should be fast.
-    args: ['-D', data, '-p', String(port), '-k', socketDir, '-c', `listen_addresses=${LOOPBACK}`, '-c', 'fsync=off', '-c', 'log_min_messages=warning'],
+    // pg_stat_statements loaded as a deployment must load it (docs/deploying.md): the exporter's
+    // statement statistics and the Queries panels need it.
+    args: ['-D', data, '-p', String(port), '-k', socketDir, '-c', `listen_addresses=${LOOPBACK}`, '-c', 'fsync=off', '-c', 'log_min_messages=warning', '-c', `shared_preload_libraries=${PRELOAD_LIBRARIES}`],
     user,
     // SIGINT is PostgreSQL's "fast shutdown"; SIGTERM would wait for every client to disconnect.
     stopSignal: 'SIGINT',
@@ -83,6 +87,14 @@ export async function startPostgres(supervisor: Supervisor, dir: string, port: n
     await admin.query(`CREATE DATABASE ${APP_DATABASE}`);
   } finally {
     await admin.end();
+  }
+  // In the database the exporter connects to (its DSN is dsn()).
+  const app = new Client({ connectionString: dsn() });
+  await app.connect();
+  try {
+    await app.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  } finally {
+    await app.end();
   }
   return { process: proc, port, dsn };
 }

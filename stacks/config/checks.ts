@@ -29,7 +29,7 @@ export function checkStackConfig(config: StackConfig): void {
 
 export type Fail = (key: string, problem: string) => never;
 
-const EXPORTER_NAMES: Readonly<Record<string, string>> = { postgresExporter: 'PostgreSQL exporter', redisExporter: 'Redis exporter', nodeExporter: 'node exporter' };
+const EXPORTER_NAMES: Readonly<Record<string, string>> = { postgresExporter: 'PostgreSQL exporter', redisExporter: 'Redis exporter', nodeExporter: 'node exporter', blackboxExporter: 'blackbox exporter' };
 
 function checkAppNames(config: StackConfig, fail: Fail): void {
   const services = new Set<string>(Object.values(SERVICE_NAMES));
@@ -40,6 +40,11 @@ function checkAppNames(config: StackConfig, fail: Fail): void {
     if (services.has(app.name)) fail(`apps[${i}].name`, `"${app.name}" is the name of a monitoring service; pick another name`);
     const job = labels.get(app.name);
     if (job !== undefined) fail(`apps[${i}].name`, `"${app.name}" is the service label of the ${job} metrics; an app named so would mask their alerts; pick another name`);
+  });
+  // A probed URL's name is the `service` label of its probe series, like an app's.
+  config.uptime.urls.forEach((u, i) => {
+    const job = labels.get(u.name) ?? (services.has(u.name) ? u.name : undefined);
+    if (job !== undefined) fail(`uptime.urls[${i}].name`, `"${u.name}" is the service label of the ${job} metrics; pick another name`);
   });
 }
 

@@ -12,7 +12,7 @@ import { HTTP_DURATION_BUCKETS } from '../../catalog/application';
 import { isDuration, durationSeconds } from '../../catalog/duration';
 import { ObservatoryError } from '../../catalog/errors';
 import { DEFAULT_SLO } from '../../catalog/slos';
-import { DEFAULT_THRESHOLDS, RATIO_THRESHOLDS, type ThresholdKey, type Thresholds } from '../../catalog/thresholds';
+import { DEFAULT_CACHE_TARGETS, DEFAULT_THRESHOLDS, DEFAULT_UPTIME, RATIO_THRESHOLDS, type ThresholdKey, type Thresholds } from '../../catalog/thresholds';
 import { IMAGES, type ImageKey } from '../versions';
 import { budgetsSchema } from './budgets';
 import { imageReferenceProblem } from './imageReference';
@@ -154,6 +154,41 @@ const thresholdsSchema = z
 
 const severity = z.enum(['critical', 'warning', 'info']);
 
+/** A hit-ratio target: a ratio in (0, 1]; 90 (a percentage) gets the fix spelled out. */
+const hitRatioTarget = z.number().superRefine((v, ctx) => {
+  if (v > 1 && v <= 100) ctx.addIssue({ code: 'custom', message: `(${v}) is a ratio: write ${Number((v / 100).toPrecision(6))} for ${v}%` });
+  else if (!(v > 0 && v <= 1)) ctx.addIssue({ code: 'custom', message: `(${v}) must be a ratio above 0 and at most 1 (e.g. 0.9)` });
+});
+/** The value of the `cache` label an application sets (instrumentation/metrics.ts recordCacheLookup). */
+const cacheName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, { message: 'must be a cache name: letters, digits, "_", ".", ":" and "-", starting with a letter or digit, at most 63 characters' });
+
+/** Top-N bounds of the statement, table and index series postgres_exporter exports (docs/dashboards.md, "Queries"). */
+const postgresLimits = z
+  .object({
+    /** Statements with the most total time. Default: 20 (6 series each) */
+    statements: z.number().int().min(1).max(500).default(20),
+    /** Tables with the most rows read by sequential scans. Default: 10 (4 series each) */
+    tables: z.number().int().min(1).max(500).default(10),
+    /** Largest indexes with zero scans. Default: 10 (1 series each) */
+    indexes: z.number().int().min(1).max(500).default(10),
+  })
+  .strict();
+
+const uptimeUrl = z
+  .object({
+    /** The `service` label of the probe's series and the name alerts use. */
+    name: dnsLabel,
+    url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }),
+    /** The status a healthy answer has. Default: 200 */
+    expectedStatus: z.number().int().min(100).max(599).default(200),
+    /**
+     * Accept a certificate no trusted CA signed (a self-signed internal endpoint); expiry is still
+     * measured. Default: false
+     */
+    insecureSkipVerify: z.boolean().default(false),
+  })
+  .strict();
+
 const imageOverrides = z.object(Object.fromEntries(Object.keys(IMAGES).map((k) => [k, pinnedImage.optional()])) as Record<ImageKey, z.ZodOptional<typeof pinnedImage>>).strict();
 
 const rawSchema = z
@@ -189,7 +224,7 @@ const rawSchema = z
     exporters: z
       .object({
         /** postgres_exporter; needs the postgresDsn secret. Default: enabled */
-        postgres: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
+        postgres: z.object({ enabled: z.boolean().default(true), limits: postgresLimits.prefault({}) }).strict().prefault({}),
         /** redis_exporter. Default: enabled, address redis:6379; redisPassword secret optional. */
         redis: z.object({ enabled: z.boolean().default(true), address: hostPort.default('redis:6379') }).strict().prefault({}),
         /**
@@ -211,8 +246,31 @@ const rawSchema = z
         thresholds: thresholdsSchema.default({}),
         /** Severity overrides by alert name. Default: none */
         severities: z.record(z.string().regex(/^[A-Z][A-Za-z0-9]*$/, { message: 'must be an alert name in PascalCase' }), severity).default({}),
+        /**
+         * Minimum hit ratio by application cache name; caches not listed use
+         * thresholds.cacheHitRatioMin. Replaces the default map as a whole. Default: DEFAULT_CACHE_TARGETS (seed 000)
+         */
+        cacheTargets: z.record(cacheName, hitRatioTarget).optional(),
         /** Where runbooks/<AlertName>.md are published; alerts link `<base>/<AlertName>.md`. Default: defaultRunbookBaseUrl(stack) */
         runbookBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Uptime probes from inside the stack (blackbox_exporter): every app's healthPath, plus `urls`.
+     * Defaults: enabled, interval = scrapeInterval, DEFAULT_UPTIME (catalog/thresholds.ts), no extra URLs.
+     */
+    uptime: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** How often each URL is probed. Default: scrapeInterval */
+        interval: duration.optional(),
+        /** Consecutive failed probes before UptimeProbeFailing fires. Default: 2 */
+        failedProbes: z.number().int().min(1).max(20).default(DEFAULT_UPTIME.failedProbes),
+        /** Days before a certificate expires that UptimeCertificateExpiring fires. Default: 14 */
+        certExpiryDays: z.number().positive().max(365).default(DEFAULT_UPTIME.certExpiryDays),
+        /** Extra URLs to probe, e.g. the public entry point. Default: none */
+        urls: z.array(uptimeUrl).default([]),
       })
       .strict()
       .prefault({}),
@@ -349,13 +407,29 @@ export type AppConfig = z.output<typeof appSchema>;
 
 export type GrafanaIngressConfig = NonNullable<z.output<typeof rawSchema>['grafana']['ingress']>;
 
-export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environment' | 'retention' | 'storage' | 'images' | 'alerts' | 'slo' | 'grafana'> {
+export type UptimeUrl = z.output<typeof uptimeUrl>;
+
+export interface StackConfig extends Omit<z.output<typeof rawSchema>, 'environment' | 'retention' | 'storage' | 'images' | 'alerts' | 'slo' | 'grafana' | 'uptime'> {
   readonly stack: string;
   readonly environment: Environment;
   readonly retention: { readonly time: string; readonly size: string };
   readonly storage: { readonly prometheus: string; readonly grafana: string; readonly alertmanager: string; readonly storageClass?: string };
   readonly images: Record<ImageKey, string>;
-  readonly alerts: { readonly thresholds: Thresholds; readonly severities: Readonly<Record<string, 'critical' | 'warning' | 'info'>>; readonly runbookBaseUrl: string };
+  readonly alerts: {
+    readonly thresholds: Thresholds;
+    readonly severities: Readonly<Record<string, 'critical' | 'warning' | 'info'>>;
+    readonly runbookBaseUrl: string;
+    /** Minimum hit ratio by cache name; other caches use thresholds.cacheHitRatioMin. */
+    readonly cacheTargets: Readonly<Record<string, number>>;
+  };
+  readonly uptime: {
+    readonly enabled: boolean;
+    /** Resolved: the configured interval or scrapeInterval. */
+    readonly interval: string;
+    readonly failedProbes: number;
+    readonly certExpiryDays: number;
+    readonly urls: readonly UptimeUrl[];
+  };
   readonly slo: { readonly availabilityObjective: number; readonly latencyObjective: number; readonly latencyThresholdSeconds: number; readonly period: string };
   readonly grafana: { readonly adminUser: string; readonly rootUrl: string; readonly ingress?: GrafanaIngressConfig };
   /** Secrets this configuration needs, in a stable order. */
@@ -459,6 +533,16 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
   if (thresholds.diskFillHoursCritical >= thresholds.diskFillHoursWarning) fail('alerts.thresholds.diskFillHoursCritical', `(${thresholds.diskFillHoursCritical}) must be below diskFillHoursWarning (${thresholds.diskFillHoursWarning})`);
   if (thresholds.diskFillHoursCritical < 2) fail('alerts.thresholds.diskFillHoursCritical', `(${thresholds.diskFillHoursCritical}) must be at least 2: the prediction must outlast the alert's 1h \`for\` and leave time to act`);
 
+  const uptimeInterval = c.uptime.interval ?? c.scrapeInterval;
+  if (durationSeconds(uptimeInterval) < 1) fail('uptime.interval', `(${uptimeInterval}) must be at least 1s`);
+  if (durationSeconds(uptimeInterval) > 300) fail('uptime.interval', `(${uptimeInterval}) must be at most 5m: a slower probe finds an outage too late`);
+  const probeNames = new Map(c.apps.map((a, i) => [a.name, `apps[${i}].name`]));
+  c.uptime.urls.forEach((u, i) => {
+    const other = probeNames.get(u.name);
+    if (other !== undefined) fail(`uptime.urls[${i}].name`, `"${u.name}" is already used by ${other}; the name becomes the probe's service label`);
+    probeNames.set(u.name, `uptime.urls[${i}].name`);
+  });
+
   const retentionTime = c.retention.time ?? envDefaults.retentionTime;
   // The SLO period defaults to 30d but never to more history than Prometheus keeps.
   const defaultPeriod = durationSeconds(retentionTime) < durationSeconds(DEFAULT_SLO.period) ? retentionTime : DEFAULT_SLO.period;
@@ -486,7 +570,13 @@ export function parseStackConfig(stack: string, raw: unknown, secrets: SecretPre
     retention: { time: retentionTime, size: c.retention.size ?? defaultRetentionSize(prometheusStorage, `stack ${stack}: observatory:storage.prometheus`) },
     storage: { ...c.storage, prometheus: prometheusStorage },
     images: { ...IMAGES, ...stripUndefined(c.images) },
-    alerts: { thresholds, severities: c.alerts.severities, runbookBaseUrl: (c.alerts.runbookBaseUrl ?? defaultRunbookBaseUrl(stack)).replace(/\/+$/, '') },
+    alerts: {
+      thresholds,
+      severities: c.alerts.severities,
+      runbookBaseUrl: (c.alerts.runbookBaseUrl ?? defaultRunbookBaseUrl(stack)).replace(/\/+$/, ''),
+      cacheTargets: c.alerts.cacheTargets ?? DEFAULT_CACHE_TARGETS,
+    },
+    uptime: { ...c.uptime, interval: uptimeInterval },
     slo,
     grafana: { ...c.grafana, rootUrl: c.grafana.rootUrl ?? defaultGrafanaRootUrl(c.grafana.ingress) },
     requiredSecrets,

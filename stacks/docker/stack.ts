@@ -10,6 +10,7 @@ import { stackEndpoints, type StackEndpoints } from '../../generators/topology';
 import { requireSecretValue, type PreparedStack } from '../monitoringStack';
 import { Alertmanager } from './alertmanager';
 import { Application } from './application';
+import { BlackboxExporter } from './blackboxExporter';
 import { dockerName } from './container';
 import { Grafana } from './grafana';
 import { Jaeger } from './jaeger';
@@ -44,9 +45,10 @@ export class DockerMonitoringStack extends pulumi.ComponentResource {
     new Alertmanager(`${name}-alertmanager`, { config, network, artifacts, secretArtifacts: args.secretArtifacts }, parent);
     new Grafana(`${name}-grafana`, { config, network, artifacts, adminPassword }, parent);
     new Jaeger(`${name}-jaeger`, { config, network }, parent);
-    if (dsn !== undefined) new PostgresExporter(`${name}-postgres-exporter`, { config, network, dsn }, parent);
+    if (dsn !== undefined) new PostgresExporter(`${name}-postgres-exporter`, { config, network, artifacts, dsn }, parent);
     if (config.exporters.redis.enabled) new RedisExporter(`${name}-redis-exporter`, { config, network, password: secrets.redisPassword }, parent);
     if (config.exporters.node.enabled) new NodeExporter(`${name}-node-exporter`, { config, network }, parent);
+    if (config.uptime.enabled) new BlackboxExporter(`${name}-blackbox-exporter`, { config, network, artifacts }, parent);
     for (const app of config.apps) new Application(`${name}-app-${app.name}`, { config, network, app }, parent);
 
     this.endpoints = stackEndpoints(config);

@@ -10,11 +10,12 @@ import { stackEndpoints, type StackEndpoints } from '../../generators/topology';
 import { requireSecretValue, type PreparedStack } from '../monitoringStack';
 import { Alertmanager, planAlertmanager } from './alertmanager';
 import { Application } from './application';
+import { BlackboxExporter, planBlackboxExporter } from './blackboxExporter';
 import { Grafana, planGrafana } from './grafana';
 import { Jaeger } from './jaeger';
 import { NodeExporter } from './nodeExporter';
 import { buildStackNamespace } from './podSecurity';
-import { PostgresExporter } from './postgresExporter';
+import { PostgresExporter, planPostgresExporter } from './postgresExporter';
 import { Prometheus, planPrometheus } from './prometheus';
 import { RedisExporter } from './redisExporter';
 import { Thanos } from './thanos';
@@ -30,6 +31,8 @@ export class KubernetesMonitoringStack extends pulumi.ComponentResource {
     planPrometheus(config, artifacts);
     planAlertmanager(config, artifacts);
     planGrafana(config, artifacts);
+    if (config.exporters.postgres.enabled) planPostgresExporter(config, artifacts);
+    if (config.uptime.enabled) planBlackboxExporter(config, artifacts);
     const adminPassword = requireSecretValue(secrets, config, 'grafanaAdminPassword');
     const dsn = config.exporters.postgres.enabled ? requireSecretValue(secrets, config, 'postgresDsn') : undefined;
     super('observatory:kubernetes:MonitoringStack', name, {}, opts);
@@ -46,8 +49,9 @@ export class KubernetesMonitoringStack extends pulumi.ComponentResource {
     new Alertmanager(`${name}-alertmanager`, { config, artifacts, secretArtifacts: args.secretArtifacts, namespace }, parent);
     new Grafana(`${name}-grafana`, { config, artifacts, adminPassword, namespace }, parent);
     new Jaeger(`${name}-jaeger`, { config, namespace }, parent);
-    if (dsn !== undefined) new PostgresExporter(`${name}-postgres-exporter`, { config, dsn, namespace }, parent);
+    if (dsn !== undefined) new PostgresExporter(`${name}-postgres-exporter`, { config, artifacts, dsn, namespace }, parent);
     if (config.exporters.redis.enabled) new RedisExporter(`${name}-redis-exporter`, { config, password: secrets.redisPassword, namespace }, parent);
+    if (config.uptime.enabled) new BlackboxExporter(`${name}-blackbox-exporter`, { config, artifacts, namespace }, parent);
     for (const app of config.apps) new Application(`${name}-app-${app.name}`, { config, app, namespace }, parent);
 
     this.endpoints = stackEndpoints(config);

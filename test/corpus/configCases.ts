@@ -140,6 +140,9 @@ export const CONFIG_CASES: readonly ConfigCase[] = [
   { name: 'slack channel without #', config: set('receivers', { slack: { channel: 'alerts' } }), message: "stack dev: observatory:receivers.slack.channel: must be a channel like #alerts" },
   { name: 'e-mail receiver with a bad address', config: set('receivers', { email: { to: 'sre-at-example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', username: 'am' } }), message: "stack dev: observatory:receivers.email.to: must be an e-mail address (got \"sre-at-example.com\")" },
   { name: 'bind address not an IPv4', config: set('docker', { bindAddress: 'example.com' }), message: "stack dev: observatory:docker.bindAddress: must be an IPv4 address such as 127.0.0.1, or localhost (got \"example.com\")" },
+  { name: 'cache hit-ratio target given as a percentage', config: set('alerts', { cacheTargets: { 'user-profiles': 85 } }), message: "stack dev: observatory:alerts.cacheTargets.user-profiles: (85) is a ratio: write 0.85 for 85%" },
+  { name: 'uptime probe interval under a second', config: set('uptime', { interval: '500ms' }), message: "stack dev: observatory:uptime.interval: (500ms) must be at least 1s" },
+  { name: 'uptime URL named like an exporter service label', config: set('uptime', { urls: [{ name: 'redis', url: 'https://shop.example.com/' }] }), message: "stack dev: observatory:uptime.urls[0].name: \"redis\" is the service label of the Redis exporter metrics; pick another name" },
   { name: 'namespace not a DNS label', stack: 'prod', config: set('namespace', 'Observatory', kubernetesBase()), message: "stack prod: observatory:namespace: must be a DNS label: lower-case letters, digits and \"-\", starting with a letter, at most 40 characters" },
   // --- scale-out keys (issue 16)
   { name: 'prometheus replicas beyond the bound', config: set('prometheus', { replicas: 9 }), message: "stack dev: observatory:prometheus.replicas: must be <= 5 (got 9)" },

@@ -14,6 +14,9 @@ import {
   type CheckResult, type QuerySource, type RuleGroupSpec,
 } from '../../live/checks';
 import { builtinVariables, dashboardUid, interpolate, panelQueries } from '../../live/grafanaQueries';
+import { SEQ_SCANNED_TABLE, SLOW_STATEMENT_MARKER, UNUSED_INDEX } from '../../live/dbWorkload';
+import { NO_FAULTS } from '../../live/demoApp';
+import { LIVE_TLS_URL } from '../../live/stackFile';
 import { deliveriesOf, receiversOf, type Delivery, type ReceiverSummary } from '../../live/notifications';
 import { done, notYet, pollUntil } from '../../live/poll';
 import { startLiveStack, type LiveStack } from '../../live/stack';
@@ -110,7 +113,7 @@ async function delivered(alert: string, expected: readonly Delivery[]): Promise<
 }
 
 beforeAll(async () => {
-  for (const bin of ['prometheus', 'alertmanager', 'postgres_exporter', 'redis_exporter', 'node_exporter', 'jaeger', 'redis-server']) {
+  for (const bin of ['prometheus', 'alertmanager', 'postgres_exporter', 'redis_exporter', 'node_exporter', 'blackbox_exporter', 'jaeger', 'redis-server']) {
     requireTool(bin);
   }
   stack = await startLiveStack({ log, alertFor: ALERT_FOR });
@@ -166,6 +169,8 @@ describe('live stack', () => {
       node_exporter: `http://${stack.exporters.node.address}/metrics`,
       prometheus: `${stack.prometheus.url}/metrics`,
       alertmanager: `${stack.alertmanager.url}/metrics`,
+      // A probe of the https URL returns every probe family the catalog has, the certificate's expiry included.
+      blackbox_exporter: `http://${stack.exporters.blackbox.address}/probe?module=http_200_insecure&target=${encodeURIComponent(`https://127.0.0.1:${stack.tls.port}/`)}`,
     };
     const exposed = new Map<string, Map<string, { type: string; labels: readonly string[] }>>();
     for (const [source, url] of Object.entries(sources)) {
@@ -400,6 +405,75 @@ describe('live stack', () => {
         { timeoutMs: 20_000 },
       );
       expect(Object.values(tr.processes ?? {}).map((p) => p.serviceName)).toContain(service);
+    }
+  });
+
+  /** A panel's first query with the dashboard's variables at All, as an instant query, largest value first. */
+  async function panelTop(dashboardUidValue: string, title: string): Promise<{ metric: Readonly<Record<string, string>>; value: number }[]> {
+    const d = stack.rendered.dashboards.find((x) => dashboardUid(x.json) === dashboardUidValue)!;
+    const pq = panelQueries(d.json).find((p) => p.panelTitle === title);
+    expect(pq, `panel "${title}"`).toBeDefined();
+    const { values } = await resolveVariables(d.json, q, { scrapeIntervalSeconds: stack.intervalSeconds, rangeSeconds: RANGE_SECONDS });
+    const expr = interpolate(pq!.expr, { ...values, pg_instance: '.*', database: '.+', service: '.*', __rate_interval: '30s' }, title);
+    return [...(await stack.prom.query(expr))].sort((a, b) => b.value - a.value);
+  }
+
+  it('the Queries panels put the slow statement on top, the sequentially scanned table first and list the unused index', async () => {
+    const uid = DASHBOARD_UIDS.databaseRedis;
+    await pollUntil(
+      'the workload ranked in the Queries panels',
+      async () => {
+        const byTotal = await panelTop(uid, 'Top statements by total time');
+        const byMean = await panelTop(uid, 'Top statements by mean time');
+        const tables = await panelTop(uid, 'Tables by rows read in sequential scans');
+        const unused = await panelTop(uid, 'Unused indexes (zero scans since the stats reset)');
+        const top = (s: typeof byTotal) => s[0]?.metric.query ?? s[0]?.metric.relname ?? 'nothing';
+        if (!byTotal[0]?.metric.query?.includes(SLOW_STATEMENT_MARKER)) return notYet(`top statement by total time: ${top(byTotal)}`);
+        if (!byMean[0]?.metric.query?.includes(SLOW_STATEMENT_MARKER)) return notYet(`top statement by mean time: ${top(byMean)}`);
+        if (tables[0]?.metric.relname !== SEQ_SCANNED_TABLE) return notYet(`first table: ${top(tables)} (${tables.map((t) => t.metric.relname).join(', ')})`);
+        if (!unused.some((i) => i.metric.indexrelname === UNUSED_INDEX)) return notYet(`unused indexes: ${unused.map((i) => i.metric.indexrelname).join(', ') || 'none'}`);
+        return done(true);
+      },
+      { timeoutMs: 60_000, intervalMs: 2000 },
+    );
+    // pg_stat_statements is loaded, so the alert that names a missing one stays quiet.
+    expect(await alertState('PostgresStatStatementsUnavailable')).toBe('inactive');
+  });
+
+  it('reads the certificate of the https URL it probes', async () => {
+    const left = await panelTop(DASHBOARD_UIDS.serviceOverview, 'TLS certificate expiry');
+    expect(left.map((s) => s.metric.instance)).toEqual([`https://127.0.0.1:${stack.tls.port}/`]);
+    // live/tlsServer.ts makes a 30-day certificate: within a minute of 30 days left.
+    expect(Math.abs(left[0].value - 30 * 86_400)).toBeLessThan(3600);
+    expect(left[0].metric.service).toBe(LIVE_TLS_URL.name);
+  });
+
+  it('a failing health endpoint fires UptimeProbeFailing only after uptime.failedProbes failed probes', async () => {
+    const { failedProbes, interval } = stack.rendered.config.uptime;
+    const app = stack.rendered.config.apps[0].name;
+    const selector = `probe_success{service="${app}"}`;
+    await pollUntil('the app probe succeeds', async () => ((await stack.prom.query(`${selector} == 1`)).length > 0 ? done(true) : notYet('not yet')), { timeoutMs: 20_000 });
+    const failingFrom = Date.now() / 1000;
+    await stack.setFaults({ ...APP_FAULTS, healthStatus: 503 });
+    try {
+      const activeAt = await pollUntil(
+        'UptimeProbeFailing pending or firing',
+        async () => {
+          const rule = (await stack.prom.rules()).flatMap((g) => g.rules).find((r) => r.name === 'UptimeProbeFailing') as { state?: string; alerts?: { activeAt: string; labels: Record<string, string> }[] } | undefined;
+          const alert = rule?.alerts?.find((a) => a.labels.service === app);
+          return alert ? done(Date.parse(alert.activeAt) / 1000) : notYet(`state ${rule?.state ?? 'unknown'}`);
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      // The probes Prometheus stored between the fault and the alert: at least failedProbes, all failed.
+      const res = await fetch(`${stack.prometheus.url}/api/v1/query?query=${encodeURIComponent(`${selector}[${Math.ceil(activeAt - failingFrom) + 1}s]`)}&time=${activeAt}`);
+      const body = (await res.json()) as { data: { result: { values: [number, string][] }[] } };
+      const samples = body.data.result[0].values.filter(([t]) => t > failingFrom);
+      expect(samples.filter(([, v]) => v === '0').length, `failed probes before the alert (one every ${interval})`).toBeGreaterThanOrEqual(failedProbes);
+      expect(samples.slice(-failedProbes).every(([, v]) => v === '0')).toBe(true);
+      await pollUntil('UptimeProbeFailing firing', async () => ((await alertState('UptimeProbeFailing')) === 'firing' ? done(true) : notYet(await alertState('UptimeProbeFailing'))), { timeoutMs: 45_000, intervalMs: 1000 });
+    } finally {
+      await stack.setFaults({ ...NO_FAULTS, ...APP_FAULTS });
     }
   });
 

@@ -39,7 +39,7 @@ describe.each(listStacks(REPO))('stack %s: every alert survives awkward data', (
   it('covers every kind of awkward data, and every target-absence alert of the stack', () => {
     expect(new Set(scenarios.map((s) => s.awkwardness))).toEqual(new Set(KINDS));
     const absence = resolveAlerts(ctx).filter((a) => a.def.expr.toString().startsWith('absent(up'));
-    expect(absence.length).toBe(ctx.config.apps.length + (ctx.config.exporters.postgres.enabled ? 1 : 0) + (ctx.config.exporters.redis.enabled ? 1 : 0) + (ctx.config.exporters.node.enabled ? 1 : 0) + (ctx.config.longTermStorage?.kind === 'thanos' ? 2 : 0) + 1);
+    expect(absence.length).toBe(ctx.config.apps.length + (ctx.config.exporters.postgres.enabled ? 1 : 0) + (ctx.config.exporters.redis.enabled ? 1 : 0) + (ctx.config.exporters.node.enabled ? 1 : 0) + (ctx.config.uptime.enabled ? 1 : 0) + (ctx.config.longTermStorage?.kind === 'thanos' ? 2 : 0) + 1);
     for (const a of absence) expect(scenarios.filter((s) => s.alert === a.def.name && s.awkwardness === 'all targets of a job vanish').length, a.def.name).toBeGreaterThan(0);
   });
 

@@ -189,6 +189,10 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
       ];
       expect(pvcs.map((p) => p.metadata.name).sort()).toEqual(standalone.sort());
       expect(templates).toHaveLength((config.alertmanager.replicas > 1 ? 1 : 0) + (config.prometheus.replicas > 1 ? 1 : 0));
+      // destroy removes the replicas' claims too (a real API server keeps them otherwise: Retain is the default).
+      for (const r of byType(registered, K8S.statefulSet)) {
+        expect(inputsOf<{ spec: { persistentVolumeClaimRetentionPolicy?: unknown } }>(r).spec.persistentVolumeClaimRetentionPolicy, r.name).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
+      }
       for (const p of claims) expect(p.spec.storageClassName, p.metadata.name).toBe(config.storage.storageClass);
     });
 

@@ -94,6 +94,9 @@ export function buildAlertmanagerStatefulSet(config: StackConfig, plan: VolumeDa
           volumes: [{ name: 'config', secret: { secretName: refs.configSecretName, items: plan.items, defaultMode: 0o440 } }],
         },
       },
+      // `pulumi destroy` deletes the volumes, as it does the single replica's claim; scaling
+      // down keeps them (a replica that comes back finds its data).
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' },
       volumeClaimTemplates: [
         {
           metadata: { name: 'data', labels: serviceLabels(recipe.name) },

@@ -177,6 +177,9 @@ export function buildPrometheusStatefulSet(config: StackConfig, plan: Prometheus
           volumes,
         },
       },
+      // `pulumi destroy` deletes the volumes, as it does the single replica's claim; scaling
+      // down keeps them (a replica that comes back finds its data).
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' },
       volumeClaimTemplates: [
         {
           metadata: { name: 'data', labels: serviceLabels(recipe.name) },

@@ -219,8 +219,8 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
         const c = spec.containers[0];
         const live = c.livenessProbe.httpGet?.path ?? `tcp:${c.livenessProbe.tcpSocket?.port}`;
         const ready = c.readinessProbe.httpGet?.path;
-        // The exporters answer one static page and Jaeger one status endpoint, none of which checks a dependency.
-        const oneCheck = ['postgres-exporter', 'redis-exporter', 'node-exporter', 'jaeger'].includes(w);
+        // The exporters answer one static page (blackbox_exporter: /-/healthy only) and Jaeger one status endpoint, none of which checks a dependency.
+        const oneCheck = ['postgres-exporter', 'redis-exporter', 'node-exporter', 'blackbox-exporter', 'jaeger'].includes(w);
         if (!oneCheck) expect(live, w).not.toBe(ready);
       }
       for (const app of config.apps) {

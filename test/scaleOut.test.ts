@@ -76,7 +76,7 @@ describe('an HA pair, three Alertmanagers and Thanos', () => {
     const refs = { imageId: 'img', network: 'net', volumeName: 'vol' };
     const p1 = data<{ name: string; envs: string[]; networksAdvanced: { aliases: string[] }[]; ports?: unknown[] }>(buildPrometheusReplicaContainer(d, renderStack(d), refs, 1));
     expect(p1.name).toBe('observatory-dev-prometheus-1');
-    expect(p1.envs).toEqual(['PROMETHEUS_REPLICA=prometheus-1']);
+    expect(p1.envs).toEqual(['GOMEMLIMIT=921MiB', 'PROMETHEUS_REPLICA=prometheus-1']);
     expect(p1.networksAdvanced[0].aliases).toEqual(['prometheus-1', 'prometheus']);
     expect(p1.ports).toBeUndefined();
     const a0 = data<{ command: string[]; ports: unknown[] }>(buildAlertmanagerMemberContainer(d, [], refs, 0));

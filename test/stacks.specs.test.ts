@@ -181,7 +181,7 @@ describe('kubernetes builders', () => {
 
   it('GOMEMLIMIT: every monitoring service (all Go programs) gets 90% of its memory limit, apps none', () => {
     const all = infraRecipes(config({ exporters: { node: { enabled: true } } }), true);
-    expect(Object.keys(all).sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'nodeExporter', 'postgresExporter', 'prometheus', 'redisExporter']);
+    expect(Object.keys(all).sort()).toEqual(['alertmanager', 'blackboxExporter', 'grafana', 'jaeger', 'nodeExporter', 'postgresExporter', 'prometheus', 'redisExporter']);
     for (const [service, recipe] of Object.entries(all)) {
       const limit = memoryBytes(INFRA_RESOURCES.prod[service as InfraService].limits.memory, service);
       expect(recipe.env.GOMEMLIMIT, service).toBe(`${Math.floor((limit * 0.9) / 2 ** 20)}MiB`);

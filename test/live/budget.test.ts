@@ -20,6 +20,7 @@
  * window, p99 (2000 needed) is "insufficient data", per route and per service, and the test
  * asserts that too: beyond the profile's top the 1 s-2 s bucket cannot resolve a small change.
  */
+import { UPTIME_JOB } from '../../generators/uptime';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -142,7 +143,8 @@ beforeAll(async () => {
   await pollUntil(
     'app replicas scraped',
     async () => {
-      const up = await stack.prom.query(`up{service="${SERVICE}"}`);
+      // The app's own scrape targets, not the blackbox probes of its health path (job uptime).
+      const up = await stack.prom.query(`up{service="${SERVICE}",job!="${UPTIME_JOB}"}`);
       return up.length === stack.apps.length && up.every((s) => s.value === 1) ? done(true) : notYet(`up: ${JSON.stringify(up)}`);
     },
     { timeoutMs: 60_000, intervalMs: 500 },

@@ -1,27 +1,15 @@
 /**
  * Observatory's Pulumi program: `pulumi up` for the selected stack (Pulumi.<stack>.yaml picks the
- * target, docker or kubernetes). See docs/deploying.md.
+ * target, docker or kubernetes). See docs/deploying.md. The Kubernetes e2e test runs the same
+ * function as an Automation API inline program (live/kubernetes/pulumiStack.ts).
  */
-import * as pulumi from '@pulumi/pulumi';
-import { ObservatoryError } from './catalog/errors';
-import { deploy } from './stacks/program';
-import type { StackEndpoints } from './stacks/monitoringStack';
+import { stackOutputs } from './stacks/program';
 
-function run(): StackEndpoints {
-  try {
-    return deploy();
-  } catch (e) {
-    // Bad input is one line naming the key and the problem, not a stack trace (RunError hides it).
-    if (e instanceof ObservatoryError) throw new pulumi.RunError(e.message);
-    throw e;
-  }
-}
+const outputs = stackOutputs();
 
-const endpoints = run();
-
-export const grafanaUrl = endpoints.grafanaUrl;
-export const prometheusUrl = endpoints.prometheusUrl;
-export const alertmanagerUrl = endpoints.alertmanagerUrl;
-export const jaegerUiUrl = endpoints.jaegerUiUrl;
-export const otlpHttpEndpoint = endpoints.otlpHttpEndpoint;
-export const otlpGrpcEndpoint = endpoints.otlpGrpcEndpoint;
+export const grafanaUrl = outputs.grafanaUrl;
+export const prometheusUrl = outputs.prometheusUrl;
+export const alertmanagerUrl = outputs.alertmanagerUrl;
+export const jaegerUiUrl = outputs.jaegerUiUrl;
+export const otlpHttpEndpoint = outputs.otlpHttpEndpoint;
+export const otlpGrpcEndpoint = outputs.otlpGrpcEndpoint;

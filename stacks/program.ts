@@ -3,6 +3,8 @@
  * only then create the stack for config.target. Every input error surfaces before the first
  * resource is registered.
  */
+import * as pulumi from '@pulumi/pulumi';
+import { ObservatoryError } from '../catalog/errors';
 import { loadStackConfigFromPulumi, secretOutputs } from './config/fromPulumi';
 import { DockerMonitoringStack } from './docker/stack';
 import { KubernetesMonitoringStack } from './kubernetes/stack';
@@ -19,5 +21,18 @@ export function deploy(): StackEndpoints {
       return new KubernetesMonitoringStack(STACK_COMPONENT_NAME, prepared).endpoints;
     case 'docker':
       return new DockerMonitoringStack(STACK_COMPONENT_NAME, prepared).endpoints;
+  }
+}
+
+/**
+ * The program's stack outputs (index.ts exports them): deploy(), with bad input reported as one
+ * line naming the key and the problem, not a stack trace (RunError hides it).
+ */
+export function stackOutputs(): StackEndpoints {
+  try {
+    return deploy();
+  } catch (e) {
+    if (e instanceof ObservatoryError) throw new pulumi.RunError(e.message);
+    throw e;
   }
 }

@@ -52,6 +52,12 @@ export interface UpstreamProgram {
    * root (`go.etcd.io/etcd/server/v3`), which Go would name `server`.
    */
   readonly binaryNames?: Readonly<Record<string, string>>;
+  /**
+   * A `go generate` step the release build runs before compiling, for files the module embeds but
+   * does not ship (the kubernetes provider's schema-embed.json, made from its schema.json with the
+   * release version written in): the package directory and the environment it reads.
+   */
+  readonly generate?: { readonly directory: string; readonly env?: Readonly<Record<string, string>> };
 }
 
 const PROMETHEUS_COMMON_VERSION = 'github.com/prometheus/common/version';
@@ -159,6 +165,36 @@ export const UPSTREAM = {
     module: 'sigs.k8s.io/kwok',
     moduleVersion: 'v0.8.0',
     commands: ['cmd/kwok'],
+  },
+  // The Pulumi CLI and the kubernetes provider plugin, for the real `pulumi up` of the kubernetes
+  // stacks against the local control plane (test/live/pulumiKubernetes.test.ts). The npm SDKs
+  // (@pulumi/pulumi, @pulumi/kubernetes) are package.json's; these are the engine and plugin they
+  // talk to. The Automation API runs the program inline (`--client`), so no nodejs language host
+  // is needed (its module is not served here).
+  pulumi: {
+    // pkg/v3 replaces the SDK module with ../sdk, published at the same version.
+    release: '3.274.1',
+    module: 'github.com/pulumi/pulumi/pkg/v3',
+    moduleVersion: 'v3.274.1',
+    commands: ['cmd/pulumi'],
+    versionVariables: ['github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v3.274.1'],
+    localReplaces: { modulePrefix: 'github.com/pulumi/pulumi/', version: 'v3.274.1' },
+  },
+  pulumiKubernetes: {
+    // The only build of the provider the module proxy serves here is this commit of January 2026,
+    // after 4.24.0 (its go.mod requires sdk v4.24.0), not 4.34.2, the release @pulumi/kubernetes
+    // asks for: every tagged provider version answers 403 (docs/toolchain.md). The Pulumi CLI runs
+    // it from PATH (an "ambient" plugin) and warns that the versions differ. Its ../sdk replace
+    // (the Go SDK, used only by the provider's yaml/v2 and helm/v4 components) is pointed at the
+    // published sdk v4.24.0.
+    release: '4.0.0-20260115033456-f47bc2d6f199',
+    module: 'github.com/pulumi/pulumi-kubernetes/provider/v4',
+    moduleVersion: 'v4.0.0-20260115033456-f47bc2d6f199',
+    commands: ['cmd/pulumi-resource-kubernetes'],
+    versionVariables: ['github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=4.0.0-20260115033456-f47bc2d6f199'],
+    // Its Makefile's step: schema.json with the version written in, as the embedded schema-embed.json.
+    generate: { directory: 'cmd/pulumi-resource-kubernetes', env: { VERSION: '4.0.0-20260115033456-f47bc2d6f199' } },
+    localReplaces: { modulePrefix: 'github.com/pulumi/pulumi-kubernetes/', version: 'v4.24.0' },
   },
 } as const satisfies Record<string, UpstreamProgram>;
 

@@ -1,15 +1,18 @@
 /**
  * The pure parts of the local control plane harness (live/kubernetes/): the one change made to the
- * rendered prometheus.yml, how a workload's status is read as Ready, and the apply order.
+ * rendered prometheus.yml, how a workload's status is read as Ready, what a config change should
+ * roll, and the volume the test's provisioner makes for a claim.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../live/kubernetes/client';
-import { inApplyOrder, workloadNotReady } from '../live/kubernetes/deploy';
+import { workloadNotReady } from '../live/kubernetes/deploy';
 import { kubernetesJobs, withKubeconfig } from '../live/kubernetes/discovery';
 import { kwokStagesYaml } from '../live/kubernetes/kwokStages';
+import type { StateResource } from '../live/kubernetes/pulumiStack';
+import { changeOf, configMapReferences, expectedRollout } from '../live/kubernetes/rollout';
+import { TEST_STORAGE_CLASS, volumeFor } from '../live/kubernetes/storage';
 import { REPO } from './helpers';
 
 const rendered = fs.readFileSync(path.join(REPO, 'generated/staging/prometheus/prometheus.yml'), 'utf8');
@@ -44,13 +47,47 @@ describe('kubernetes harness: workload readiness', () => {
     expect(workloadNotReady({ kind: 'DaemonSet', metadata: { name: 'n', generation: 1 }, status: { observedGeneration: 1, desiredNumberScheduled: 2, numberReady: 2, updatedNumberScheduled: 2 } })).toBeUndefined();
   });
 
-  it('applies the Namespace first and autoscalers after their workloads', () => {
-    const o = (kind: string): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name: kind.toLowerCase() } });
-    expect(inApplyOrder([o('HorizontalPodAutoscaler'), o('Deployment'), o('Namespace'), o('ConfigMap')]).map((x) => x.kind)).toEqual(['Namespace', 'ConfigMap', 'Deployment', 'HorizontalPodAutoscaler']);
-  });
-
   it("kwok's stages cover node readiness, pod readiness and pod removal", () => {
     const stages = yaml.loadAll(kwokStagesYaml()) as { kind: string; spec: { resourceRef: { kind: string }; next: { delete?: boolean; statusTemplate?: string } } }[];
     expect(stages.map((s) => `${s.spec.resourceRef.kind}:${s.spec.next.delete ? 'delete' : 'status'}`)).toEqual(['Node:status', 'Pod:status', 'Pod:delete']);
+  });
+});
+
+describe('kubernetes harness: what a config change rolls', () => {
+  const configMap = (name: string, data: Record<string, string>): StateResource => ({ urn: `urn:cm::${name}`, type: 'kubernetes:core/v1:ConfigMap', inputs: {}, outputs: { metadata: { name }, data } });
+  const deployment = (name: string, template: unknown): StateResource => ({ urn: `urn:deploy::${name}`, type: 'kubernetes:apps/v1:Deployment', inputs: {}, outputs: { metadata: { name }, spec: { template } } });
+  const state = [
+    configMap('rules-1', { 'http.yml': 'old rules', 'host.yml': 'host rules' }),
+    configMap('dashboards-1', { 'api.json': 'dashboard' }),
+    deployment('prometheus', { spec: { volumes: [{ name: 'rules', configMap: { name: 'rules-1' } }] } }),
+    deployment('grafana', { spec: { volumes: [{ name: 'd', projected: { sources: [{ configMap: { name: 'dashboards-1' } }] } }] } }),
+    deployment('app', { spec: { containers: [{ envFrom: [{ configMapRef: { name: 'rules-1' } }] }] } }),
+    deployment('jaeger', { spec: { containers: [{ env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'other', key: 'k' } } }] }] } }),
+  ];
+
+  it('finds ConfigMaps through volumes, projected volumes, envFrom and env valueFrom', () => {
+    expect([...configMapReferences(state.map((r) => r.outputs))].sort()).toEqual(['dashboards-1', 'other', 'rules-1']);
+  });
+
+  it('replaces the ConfigMap holding a changed file and updates exactly the workloads reading it', () => {
+    const r = expectedRollout(state, ['old rules']);
+    expect([...r.replaced]).toEqual(['urn:cm::rules-1']);
+    expect([...r.updated].sort()).toEqual(['urn:deploy::app', 'urn:deploy::prometheus']);
+    expect(expectedRollout(state, ['not shipped anywhere'])).toEqual({ replaced: new Set(), updated: new Set() });
+  });
+
+  it('reads a replacement from any of its steps, and an untouched resource as same', () => {
+    expect(changeOf(new Set(['create-replacement', 'replace', 'delete-replaced'] as const))).toBe('replaced');
+    expect(changeOf(new Set(['update'] as const))).toBe('updated');
+    expect(changeOf(new Set(['same'] as const))).toBe('same');
+    expect(changeOf(new Set(['delete'] as const))).toBe('deleted');
+  });
+});
+
+describe("kubernetes harness: the test's provisioner", () => {
+  it('makes a volume of the claimed size pre-bound to that claim (uid included)', () => {
+    const pv = volumeFor({ metadata: { name: 'data-prometheus-0', namespace: 'obs', uid: 'u-1' }, spec: { storageClassName: TEST_STORAGE_CLASS, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } } }, '/tmp/v');
+    expect(pv.metadata.name).toBe('obs-data-prometheus-0');
+    expect(pv.spec).toMatchObject({ capacity: { storage: '20Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: TEST_STORAGE_CLASS, claimRef: { namespace: 'obs', name: 'data-prometheus-0', uid: 'u-1' }, hostPath: { path: '/tmp/v/obs-data-prometheus-0' } });
   });
 });

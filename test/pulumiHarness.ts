@@ -11,9 +11,8 @@ import { specialSecretSig, specialSigKey } from '@pulumi/pulumi/runtime/rpc';
 import { splitConfig } from '../stacks/config/fromYaml';
 import { parseStackConfig } from '../stacks/config/schema';
 import type { SecretKey } from '../stacks/config/secrets';
+import { REPO } from './helpers';
 
-/** The repository root (not from ./helpers, which needs vitest: test/live/kubernetesObjects.ts runs this harness as a plain process). */
-const REPO = path.resolve(__dirname, '..');
 
 export interface Registered {
   readonly type: string;

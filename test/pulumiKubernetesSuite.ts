@@ -13,8 +13,6 @@ import { ALERTMANAGER_CLUSTER_SERVICE, K8S_APP_LABELS, PORTS, PROMETHEUS_REPLICA
 import { routeOf } from '../stacks/artifacts';
 import { GRAFANA_DASHBOARDS_DIR } from '../stacks/paths';
 import { discoverySuffixes } from '../stacks/kubernetes/prometheus';
-import { STACK_COMPONENT_NAME } from '../stacks/program';
-import { documentedImports } from './deployingDoc';
 import { splitConfig } from '../stacks/config/fromYaml';
 import { parseStackConfig, type StackConfig } from '../stacks/config/schema';
 import type { SecretKey } from '../stacks/config/secrets';
@@ -194,24 +192,6 @@ export function kubernetesStackSuite(stack: string, optionalSecrets: SecretKey[]
         expect(inputsOf<{ spec: { persistentVolumeClaimRetentionPolicy?: unknown } }>(r).spec.persistentVolumeClaimRetentionPolicy, r.name).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
       }
       for (const p of claims) expect(p.spec.storageClassName, p.metadata.name).toBe(config.storage.storageClass);
-    });
-
-    it('docs/deploying.md imports the Namespace with the type, name and parent the program registers', () => {
-      const urns = registeredUrns();
-      const projectName = (yaml.load(fs.readFileSync(path.join(REPO, 'Pulumi.yaml'), 'utf8')) as { name: string }).name;
-      const top = urns.find((u) => u.endsWith(`::${STACK_COMPONENT_NAME}`) && !u.includes('$'))!;
-      const ns = byType(registered, K8S.namespace)[0];
-      const { file, byUrn } = documentedImports(stack);
-      // The import file: the empty component, then the Namespace under it.
-      const [component, namespace] = file.resources;
-      expect(`urn:pulumi:${stack}::${projectName}::${component.type}::${component.name}`).toBe(top);
-      expect(component.component).toBe(true);
-      expect([namespace.type, namespace.name, namespace.parent, namespace.id]).toEqual([K8S.namespace, ns.name, component.name, '$NS']);
-      expect(urns).toContain(`urn:pulumi:${stack}::${projectName}::${component.type}$${namespace.type}::${namespace.name}`);
-      // The one-line form: the same type and name, the parent by the component's URN.
-      expect([byUrn.type, byUrn.name, byUrn.id]).toEqual([K8S.namespace, ns.name, '"$NS"']);
-      expect(byUrn.parentUrn).toBe(top);
-      expect(inputsOf<{ metadata: { name: string } }>(ns).metadata.name).toBe(config.namespace);
     });
 
     it('no workload is killed by a failing dependency: liveness and readiness differ wherever the program offers two checks', () => {

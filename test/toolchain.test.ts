@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UPSTREAM, type UpstreamProgram } from '../stacks/versions';
-import { publishedReplaces, replaceDirectives, stampOf } from '../toolchain/build';
+import { goModWithReplaces, publishedReplaces, replaceDirectives, stampOf } from '../toolchain/build';
 import { COMMANDS, commandName } from '../toolchain/paths';
 
 const K8S_GO_MOD = `module k8s.io/kubernetes
@@ -67,6 +67,26 @@ describe('toolchain: local replace directives of monorepo modules', () => {
     expect(() => publishedReplaces(['github.com/foo/bar => ./third_party/bar'], k8s, 'kubernetes 1.37.2')).toThrow(/replaces github.com\/foo\/bar with the local directory \.\/third_party\/bar, which is not a sibling module under k8s.io\//);
     expect(() => publishedReplaces(['k8s.io/api => ./third_party/forked-api'], k8s, 'kubernetes 1.37.2')).toThrow(/k8s.io\/api with the local directory \.\/third_party\/forked-api/);
     expect(() => publishedReplaces(['k8s.io/api => /home/me/api'], k8s, 'kubernetes 1.37.2')).toThrow(/local directory \/home\/me\/api/);
+  });
+});
+
+describe('toolchain: the Pulumi CLI and the kubernetes provider', () => {
+  it("map their SDK's ../sdk replace to the published SDK module", () => {
+    expect(publishedReplaces(['github.com/pulumi/pulumi/sdk/v3 => ../sdk'], UPSTREAM.pulumi, 'pulumi 3.274.1')).toEqual(['github.com/pulumi/pulumi/sdk/v3 => github.com/pulumi/pulumi/sdk/v3 v3.274.1']);
+    expect(publishedReplaces(['github.com/pulumi/pulumi-kubernetes/sdk/v4 => ../sdk'], UPSTREAM.pulumiKubernetes, 'provider')).toEqual(['github.com/pulumi/pulumi-kubernetes/sdk/v4 => github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.24.0']);
+  });
+
+  it("rewrites a module copy's go.mod for go generate: its replaces swapped for the published ones, the rest kept", () => {
+    const goMod = ['module github.com/pulumi/pulumi-kubernetes/provider/v4', '', 'go 1.24.7', '', 'replace github.com/pulumi/pulumi-kubernetes/sdk/v4 => ../sdk', '', 'require (', '\tgithub.com/pulumi/pulumi/pkg/v3 v3.215.0', ')', 'replace (', '\tgithub.com/a/b => github.com/c/b v1.0.0', ')', ''].join('\n');
+    const out = goModWithReplaces(goMod, ['github.com/pulumi/pulumi-kubernetes/sdk/v4 => github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.24.0', 'github.com/a/b => github.com/c/b v1.0.0']);
+    expect(replaceDirectives(out)).toEqual(['github.com/pulumi/pulumi-kubernetes/sdk/v4 => github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.24.0', 'github.com/a/b => github.com/c/b v1.0.0']);
+    expect(out).toContain('require (\n\tgithub.com/pulumi/pulumi/pkg/v3 v3.215.0\n)');
+    expect(out).not.toContain('../sdk');
+  });
+
+  it("the provider's stamp carries its generate step (a change rebuilds); programs without one keep theirs", () => {
+    expect(JSON.parse(stampOf(UPSTREAM.pulumiKubernetes, 'go1.26.8')).generate).toEqual({ directory: 'cmd/pulumi-resource-kubernetes', env: { VERSION: '4.0.0-20260115033456-f47bc2d6f199' } });
+    expect(JSON.parse(stampOf(UPSTREAM.kubernetes, 'go1.26.8')).generate).toBeUndefined();
   });
 });
 

@@ -25,7 +25,7 @@ function goVersion(): string {
 
 /** What a build depends on; a change to any of it rebuilds. Fields a program does not use are left out, so adding one does not rebuild the others. */
 export function stampOf(p: UpstreamProgram, go: string): string {
-  return `${JSON.stringify({ module: p.module, moduleVersion: p.moduleVersion, commands: p.commands, tags: p.tags ?? [], versionVariables: p.versionVariables ?? [], placeholderAssets: p.placeholderAssets ?? [], ...(p.localReplaces ? { localReplaces: p.localReplaces } : {}), ...(p.binaryNames ? { binaryNames: p.binaryNames } : {}), go: p.goToolchain ?? go }, null, 2)}\n`;
+  return `${JSON.stringify({ module: p.module, moduleVersion: p.moduleVersion, commands: p.commands, tags: p.tags ?? [], versionVariables: p.versionVariables ?? [], placeholderAssets: p.placeholderAssets ?? [], ...(p.localReplaces ? { localReplaces: p.localReplaces } : {}), ...(p.binaryNames ? { binaryNames: p.binaryNames } : {}), ...(p.generate ? { generate: p.generate } : {}), go: p.goToolchain ?? go }, null, 2)}\n`;
 }
 
 function isCurrent(key: UpstreamKey, stamp: string): boolean {
@@ -123,12 +123,33 @@ export function publishedReplaces(replaces: readonly string[], p: UpstreamProgra
   });
 }
 
-/** Where the module's source is (downloaded from the module proxy) and the replace directives of its go.mod. */
-function downloadModule(p: UpstreamProgram, label: string): { dir: string; replaces: string[] } {
+/** Where the module's source is (downloaded from the module proxy), its go.mod and that go.mod's replace directives as the wrapper carries them. */
+function downloadModule(p: UpstreamProgram, label: string): { dir: string; goMod: string; replaces: string[] } {
   const r = spawnSync('go', ['mod', 'download', '-json', `${p.module}@${p.moduleVersion}`], { env: goEnv(p.goToolchain), encoding: 'utf8', cwd: cacheDir() });
   if (r.status !== 0) throw new Error(`${label}: cannot download ${p.module}@${p.moduleVersion} from the Go module proxy:\n${(r.stdout + r.stderr).trim().split('\n').slice(-5).join('\n')}`);
   const info = JSON.parse(r.stdout) as { Dir: string; GoMod: string };
-  return { dir: info.Dir, replaces: publishedReplaces(replaceDirectives(fs.readFileSync(info.GoMod, 'utf8')), p, label) };
+  const goMod = fs.readFileSync(info.GoMod, 'utf8');
+  return { dir: info.Dir, goMod, replaces: publishedReplaces(replaceDirectives(goMod), p, label) };
+}
+
+/**
+ * The module's own go.mod with its replace directives swapped for the published ones, so that a
+ * copy of the module can be the main module of a `go generate` run (its local replaces point at
+ * directories the copy does not have).
+ */
+export function goModWithReplaces(goMod: string, replaces: readonly string[]): string {
+  const kept: string[] = [];
+  let block = false;
+  for (const raw of goMod.split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (block) {
+      if (line === ')') block = false;
+      continue;
+    }
+    if (line === 'replace (') block = true;
+    else if (!line.startsWith('replace ')) kept.push(raw);
+  }
+  return [...kept, 'replace (', ...replaces.map((r) => `\t${r}`), ')', ''].join('\n');
 }
 
 function wrapperGoMod(key: UpstreamKey, p: UpstreamProgram, replaces: readonly string[]): string {
@@ -174,7 +195,7 @@ async function build(key: UpstreamKey, go: string): Promise<void> {
   try {
     if (p.goToolchain) log(`${label}: its go.mod needs a newer Go than ${go}; building with ${p.goToolchain} (fetched once from the module proxy)`);
     const env = goEnv(p.goToolchain);
-    const { dir: source, replaces } = downloadModule(p, label);
+    const { dir: source, goMod, replaces } = downloadModule(p, label);
     const placeholders = p.placeholderAssets ?? [];
     // Always through a small wrapper module that requires the program's module at its version and
     // carries the replace directives of its go.mod: `go install m@v` refuses modules with replaces
@@ -185,15 +206,22 @@ async function build(key: UpstreamKey, go: string): Promise<void> {
     fs.mkdirSync(wrapper);
     const own = [...replaces];
     if (replaces.length > 0) log(`${label}: carrying the ${replaces.length} replace directive(s) of its go.mod${p.localReplaces ? ` (local ${p.localReplaces.modulePrefix} directories as ${p.localReplaces.version})` : ''}`);
-    if (placeholders.length > 0) {
-      log(`${label}: the module embeds UI bundles it does not ship (${placeholders.join(', ')}); building with a placeholder page`);
+    if (placeholders.length > 0 || p.generate) {
       const copy = path.join(wrapper, 'src');
       fs.cpSync(source, copy, { recursive: true });
+      if (placeholders.length > 0) log(`${label}: the module embeds UI bundles it does not ship (${placeholders.join(', ')}); building with a placeholder page`);
       for (const asset of placeholders) {
         const parent = path.join(copy, path.dirname(asset));
         makeWritable(copy, path.dirname(asset));
         fs.mkdirSync(parent, { recursive: true });
         fs.writeFileSync(path.join(copy, asset), placeholderPage(key, p));
+      }
+      if (p.generate) {
+        log(`${label}: go generate ./${p.generate.directory} (files its release build generates before compiling)`);
+        makeWritable(copy, p.generate.directory);
+        for (const f of ['go.mod', 'go.sum']) if (fs.existsSync(path.join(copy, f))) fs.chmodSync(path.join(copy, f), 0o644);
+        fs.writeFileSync(path.join(copy, 'go.mod'), goModWithReplaces(goMod, replaces));
+        await run('go', ['generate', `./${p.generate.directory}`], { ...env, ...p.generate.env }, copy, label);
       }
       own.push(`${p.module} => ./src`);
     }

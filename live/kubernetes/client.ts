@@ -172,6 +172,13 @@ export class KubeClient {
     return r.items;
   }
 
+  /** Every object of a namespaced kind, in all namespaces. */
+  async listAllNamespaces<T = KubeObject>(apiVersion: string, kind: string): Promise<T[]> {
+    const r = await this.resource(apiVersion, kind);
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    return (await this.request<{ items: T[] }>('GET', `${base}/${r.plural}`)).items;
+  }
+
   /** Deletes in the background (dependents by the garbage collector); a missing object is fine. */
   async delete(o: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<void> {
     try {

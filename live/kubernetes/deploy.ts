@@ -1,50 +1,12 @@
 /**
- * Object-level deploy of a stack to the test API server, and the checks a real `pulumi up` would
- * have to pass: every object accepted by server-side apply and admission, every workload Ready,
- * every HPA and PDB on an existing workload, every claim Bound, and deletion leaving nothing
- * behind. Each check returns problems as lines naming the object (kind namespace/name) and the
- * server's reason, so a failing test says what to fix.
+ * The checks a stack deployed by `pulumi up` to the test API server must pass beyond the up
+ * itself: every workload Ready, every HPA and PDB on an existing workload, every claim Bound, and
+ * nothing left in a namespace after `pulumi destroy`. Each check returns problems as lines naming
+ * the object (kind namespace/name) and the reason (status, the newest Warning events), so a failing
+ * test says what to fix.
  */
 import { DeadlineError, done, notYet, pollUntil } from '../poll';
-import { ApiError, describeObject, type KubeClient, type KubeObject } from './client';
-
-/** Field manager of every apply, as the stack's own (the provider uses its own name likewise). */
-export const FIELD_MANAGER = 'observatory';
-
-/** Apply order: what others refer to first (as Pulumi's dependency graph would). */
-const KIND_ORDER = ['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'NetworkPolicy', 'Deployment', 'StatefulSet', 'DaemonSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'];
-
-export function inApplyOrder(objects: readonly KubeObject[]): KubeObject[] {
-  const rank = (o: KubeObject) => {
-    const i = KIND_ORDER.indexOf(o.kind);
-    return i < 0 ? KIND_ORDER.length : i;
-  };
-  return [...objects].sort((a, b) => rank(a) - rank(b));
-}
-
-export interface ApplyResult {
-  readonly applied: KubeObject[];
-  /** "Deployment ns/name: reason" per refused object. */
-  readonly refused: string[];
-  /** "Deployment ns/name: warning" per server warning (PodSecurity warns about workloads whose pods it will refuse). */
-  readonly warnings: string[];
-}
-
-export async function applyAll(client: KubeClient, objects: readonly KubeObject[]): Promise<ApplyResult> {
-  const applied: KubeObject[] = [];
-  const refused: string[] = [];
-  const warnings: string[] = [];
-  for (const o of inApplyOrder(objects)) {
-    try {
-      const r = await client.applyWithWarnings(o, FIELD_MANAGER);
-      applied.push(r.body);
-      for (const w of r.warnings) warnings.push(`${describeObject(o)}: ${w}`);
-    } catch (e) {
-      refused.push(`${describeObject(o)}: ${e instanceof ApiError ? `${e.status} ${e.reason}` : (e as Error).message}`);
-    }
-  }
-  return { applied, refused, warnings };
-}
+import { describeObject, type KubeClient, type KubeObject } from './client';
 
 interface Status {
   metadata: KubeObject['metadata'] & { generation?: number; uid?: string };
@@ -124,8 +86,20 @@ export async function waitWorkloadsReady(client: KubeClient, objects: readonly K
   } catch (e) {
     if (!(e instanceof DeadlineError)) throw e;
     const still = await pending();
-    return Promise.all(still.map(async ({ o, why }) => `${describeObject(o)} never became Ready within ${Math.round(timeoutMs / 1000)} s (${why}): ${await warningsAbout(client, o.metadata.namespace ?? '', o.metadata.name)}`));
+    const state = timeoutMs >= 1000 ? `never became Ready within ${Math.round(timeoutMs / 1000)} s` : 'is not Ready';
+    return Promise.all(still.map(async ({ o, why }) => `${describeObject(o)} ${state} (${why}): ${await warningsAbout(client, o.metadata.namespace ?? '', o.metadata.name)}`));
   }
+}
+
+/** The workloads in these namespaces that are not Ready, each with why (for an up that takes too long). */
+export async function notReadyIn(client: KubeClient, namespaces: readonly string[]): Promise<string[]> {
+  const objects: KubeObject[] = [];
+  for (const ns of namespaces) {
+    for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet']) {
+      for (const o of await client.list<KubeObject>('apps/v1', kind, ns)) objects.push({ ...o, apiVersion: 'apps/v1', kind });
+    }
+  }
+  return waitWorkloadsReady(client, objects, 1);
 }
 
 /** Every HPA scales an existing workload of the stack, and the controller could read its scale. */
@@ -224,44 +198,4 @@ export async function leftovers(client: KubeClient, namespace: string, kinds: re
     }
   }
   return out;
-}
-
-/**
- * Deletes the stack's objects but the Namespace (newest first, as `pulumi destroy` walks the
- * graph), waits until the namespace holds nothing of the stack's or its controllers' making, then
- * deletes the Namespace and waits until it is gone. Returns what was left behind.
- */
-export async function deleteAll(client: KubeClient, objects: readonly KubeObject[], timeoutMs: number): Promise<string[]> {
-  const ordered = inApplyOrder(objects).reverse();
-  for (const o of ordered.filter((x) => x.kind !== 'Namespace')) await client.delete(o);
-  const namespaces = [...new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined))];
-  const kinds = objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }));
-  // The namespaces empty and go independently (a stack has its own and node_exporter's): wait for them together.
-  const notEmpty = await Promise.all(
-    namespaces.map(async (ns) => {
-      try {
-        await pollUntil(`namespace ${ns} empty`, async () => {
-          const left = await leftovers(client, ns, kinds);
-          return left.length === 0 ? done(undefined) : notYet(left.join(', '));
-        }, { timeoutMs, intervalMs: 500 });
-        return undefined;
-      } catch (e) {
-        return `namespace ${ns} not empty after deleting the stack's objects: ${(e as Error).message}`;
-      }
-    }),
-  );
-  const notGone = await Promise.all(
-    ordered
-      .filter((x) => x.kind === 'Namespace')
-      .map(async (o) => {
-        await client.delete(o);
-        try {
-          await pollUntil(`${describeObject(o)} deleted`, async () => ((await client.getOrUndefined('v1', 'Namespace', o.metadata.name)) ? notYet('still there') : done(undefined)), { timeoutMs, intervalMs: 500 });
-          return undefined;
-        } catch (e) {
-          return `${describeObject(o)}: ${(e as Error).message}`;
-        }
-      }),
-  );
-  return [...notEmpty, ...notGone].filter((p): p is string => p !== undefined);
 }

@@ -1,15 +1,18 @@
 /**
  * Storage for the test cluster, which has no provisioner: one default StorageClass with
  * WaitForFirstConsumer binding (what GKE, EKS and AKS default classes do) and, standing in for
- * its provisioner, one hostPath PersistentVolume per claim of the stack that uses that class
- * (StatefulSet claim templates included),
- * sized as the claim asks and pre-bound to it (claimRef). A claim naming another class gets no volume: on a real cluster it would
- * stay Pending just the same, so the test reports it. Nothing mounts the volumes (no kubelet).
+ * its provisioner, a loop that gives every Pending claim of that class (the stack's own and the
+ * ones StatefulSet claim templates make) one hostPath PersistentVolume, sized as the claim asks
+ * and pre-bound to it (claimRef), as a dynamic provisioner's volume is. A claim naming another
+ * class gets no volume: on a real cluster it would stay Pending just the same, and the test
+ * reports it. Nothing mounts the volumes (no kubelet).
  */
 import * as path from 'node:path';
 import type { KubeClient, KubeObject } from './client';
 
 export const TEST_STORAGE_CLASS = 'observatory-test-default';
+/** Label selector of the test's volumes: their reclaim policy is Retain, so the test deletes them itself. */
+export const TEST_VOLUME_SELECTOR = 'observatory.test/volume=provisioned';
 
 export async function installDefaultStorageClass(client: KubeClient): Promise<void> {
   await client.apply(
@@ -25,52 +28,65 @@ export async function installDefaultStorageClass(client: KubeClient): Promise<vo
   );
 }
 
-interface ClaimSpec {
-  storageClassName?: string;
-  accessModes: string[];
-  resources: { requests: { storage: string } };
+interface Claim {
+  metadata: { name: string; namespace: string; uid: string };
+  spec: { storageClassName?: string; accessModes: string[]; resources: { requests: { storage: string } }; volumeName?: string };
+  status?: { phase?: string };
 }
 
-/**
- * The claims the objects will make: each PersistentVolumeClaim, and for every StatefulSet each
- * claim template once per replica, named `<template>-<statefulset>-<ordinal>` as the StatefulSet
- * controller names them.
- */
-function claimsOf(objects: readonly KubeObject[]): { namespace: string; name: string; spec: ClaimSpec }[] {
-  const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((c) => ({ namespace: c.metadata.namespace!, name: c.metadata.name, spec: c.spec as ClaimSpec }));
-  for (const set of objects.filter((o) => o.kind === 'StatefulSet')) {
-    const spec = set.spec as { replicas?: number; volumeClaimTemplates?: { metadata: { name: string }; spec: ClaimSpec }[] };
-    for (const t of spec.volumeClaimTemplates ?? []) {
-      for (let i = 0; i < (spec.replicas ?? 1); i++) claims.push({ namespace: set.metadata.namespace!, name: `${t.metadata.name}-${set.metadata.name}-${i}`, spec: t.spec });
+/** The volume the provisioner makes for a claim (exported for its unit test). */
+export function volumeFor(claim: Claim, dir: string): KubeObject {
+  const name = `${claim.metadata.namespace}-${claim.metadata.name}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, labels: { 'observatory.test/volume': 'provisioned' } },
+    spec: {
+      capacity: { storage: claim.spec.resources.requests.storage },
+      accessModes: claim.spec.accessModes,
+      storageClassName: TEST_STORAGE_CLASS,
+      persistentVolumeReclaimPolicy: 'Retain',
+      // Pre-bound to its claim (uid included, so a new claim of the same name gets a new volume).
+      claimRef: { namespace: claim.metadata.namespace, name: claim.metadata.name, uid: claim.metadata.uid },
+      hostPath: { path: path.join(dir, name), type: 'DirectoryOrCreate' },
+    },
+  };
+}
+
+export interface Provisioner {
+  /** Claims it made a volume for, as "namespace/name". */
+  readonly provisioned: readonly string[];
+  stop(): Promise<void>;
+}
+
+/** Polls every claim of the cluster; a Pending one of the default class without a volume gets one. */
+export function startProvisioner(client: KubeClient, dir: string, intervalMs = 500): Provisioner {
+  const provisioned: string[] = [];
+  const made = new Set<string>();
+  let stopped = false;
+  const tick = async () => {
+    for (const claim of await client.listAllNamespaces<Claim>('v1', 'PersistentVolumeClaim')) {
+      if (claim.status?.phase !== 'Pending' || claim.spec.volumeName || claim.spec.storageClassName !== TEST_STORAGE_CLASS) continue;
+      if (made.has(claim.metadata.uid)) continue;
+      const pv = volumeFor(claim, dir);
+      // A volume left from an earlier claim of the same name (Retain) is Released; replace it.
+      if (await client.getOrUndefined('v1', 'PersistentVolume', pv.metadata.name)) await client.delete(pv);
+      await client.apply(pv, 'observatory-test');
+      made.add(claim.metadata.uid);
+      provisioned.push(`${claim.metadata.namespace}/${claim.metadata.name}`);
     }
-  }
-  return claims;
-}
-
-/** One volume per claim of the default class (or none named); returns the volumes, to delete later. */
-export async function volumesForClaims(client: KubeClient, objects: readonly KubeObject[], dir: string): Promise<KubeObject[]> {
-  const volumes: KubeObject[] = [];
-  for (const claim of claimsOf(objects)) {
-    const spec = claim.spec;
-    if (spec.storageClassName !== undefined && spec.storageClassName !== TEST_STORAGE_CLASS) continue;
-    const name = `${claim.namespace}-${claim.name}`;
-    const pv: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name, labels: { 'observatory.test/volume': 'static' } },
-      spec: {
-        capacity: { storage: spec.resources.requests.storage },
-        accessModes: spec.accessModes,
-        storageClassName: TEST_STORAGE_CLASS,
-        persistentVolumeReclaimPolicy: 'Retain',
-        // Pre-bound to its claim, as a provisioner's volume is: unbound volumes race (a 1Gi claim
-        // the scheduler sees before the 1Gi volume takes the 20Gi one, leaving Prometheus none).
-        claimRef: { namespace: claim.namespace, name: claim.name },
-        hostPath: { path: path.join(dir, name), type: 'DirectoryOrCreate' },
-      },
-    };
-    await client.apply(pv, 'observatory-test');
-    volumes.push(pv);
-  }
-  return volumes;
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await tick().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    provisioned,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
 }

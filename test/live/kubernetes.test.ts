@@ -1,17 +1,20 @@
 /**
- * The staging and prod stacks (both kubernetes) against a real control plane: etcd,
- * kube-apiserver, kube-controller-manager and kube-scheduler of Kubernetes 1.37.2 and kwok's fake
- * nodes (live/kubernetes/controlPlane.ts), every one the pinned toolchain build, on 127.0.0.1.
+ * `pulumi up` for real: the staging and prod stacks (both kubernetes) deployed by the pinned
+ * Pulumi CLI and kubernetes provider plugin (live/kubernetes/pulumiStack.ts) to a real control
+ * plane: etcd, kube-apiserver, kube-controller-manager and kube-scheduler of Kubernetes 1.37.2 and
+ * kwok's fake nodes (live/kubernetes/controlPlane.ts), every one the pinned toolchain build, on
+ * 127.0.0.1. The stack's namespace enforces Pod Security `restricted`, node_exporter's
+ * `privileged`.
  *
- * Each stack's Kubernetes objects are the ones its Pulumi program creates (index.ts under Pulumi's
- * mocks, test/live/kubernetesObjects.ts), applied server-side with field manager `observatory`; the
- * stack's namespace enforces Pod Security `restricted`, node_exporter's own `privileged`. Then: every object accepted by apply and
- * admission, every workload Ready, every HPA and PDB on an existing workload, every claim Bound,
- * NetworkPolicies stored, the pinned Prometheus discovering exactly the expected pods with the
- * stack's ServiceAccount, and deletion leaving the namespaces empty. The Pulumi CLI and the
- * kubernetes provider are not run here (docs/toolchain.md says why); the objects are theirs.
+ * Per stack: `pulumi up` is accepted by server-side apply and admission without a warning; every
+ * workload Ready, every HPA and PDB on an existing workload, every claim Bound, NetworkPolicies as
+ * declared; no secret in the state in plain text; the pinned Prometheus discovers exactly the
+ * expected pods with the stack's ServiceAccount; `pulumi preview --expect-no-changes` passes; a
+ * threshold change replaces only the ConfigMaps holding the files it changes and rolls only the
+ * workloads that read them; `pulumi destroy` leaves nothing. Staging's namespace exists before
+ * its first `pulumi up` (made by hand, as docs/deploying.md's "Adopting an existing namespace"
+ * describes), and the up adopts it.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,96 +22,128 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { K8S_APP_LABELS, nodeExporterNamespace, nodeExporterPort } from '../../generators/topology';
 import { ApiError, KubeClient, describeObject, type KubeObject } from '../../live/kubernetes/client';
 import { NODE_NAMES, controlPlaneBinaries, startControlPlane, type ControlPlane } from '../../live/kubernetes/controlPlane';
-import { applyAll, checkAutoscalers, checkClaimsBound, checkDisruptionBudgets, deleteAll, waitWorkloadsReady, type ApplyResult } from '../../live/kubernetes/deploy';
+import { checkAutoscalers, checkClaimsBound, checkDisruptionBudgets, leftovers, notReadyIn, waitWorkloadsReady } from '../../live/kubernetes/deploy';
 import { DiscoveringPrometheus, kubernetesJobs, type ActiveTarget } from '../../live/kubernetes/discovery';
 import { writeKubeconfig } from '../../live/kubernetes/kubeconfig';
-import { installDefaultStorageClass, volumesForClaims } from '../../live/kubernetes/storage';
+import { DeployedStack, kubernetesObjects, providerVersionWarnings, pulumiBinaries, type OperationRecord, type StateResource } from '../../live/kubernetes/pulumiStack';
+import { changeOf, expectedRollout } from '../../live/kubernetes/rollout';
+import { TEST_VOLUME_SELECTOR, installDefaultStorageClass, startProvisioner, type Provisioner } from '../../live/kubernetes/storage';
+import { done, notYet, pollUntil } from '../../live/poll';
+import { renderStack } from '../../render/renderStack';
 import { splitConfig } from '../../stacks/config/fromYaml';
 import { parseStackConfig, type StackConfig } from '../../stacks/config/schema';
 import { toolPath } from '../../toolchain/paths';
 import { REPO } from '../helpers';
-import { stackFileConfig } from '../pulumiHarness';
+import { SECRET_NEEDLES, secretsFor, stackFileConfig } from '../pulumiHarness';
 
 const STACKS = ['staging', 'prod'] as const;
 type Stack = (typeof STACKS)[number];
-/**
- * The Pod Security levels the stack's namespaces declare (stacks/kubernetes/podSecurity.ts): its
- * own `restricted`, node_exporter's `privileged`. `warn` too: PodSecurity enforces on pods only,
- * and warns at apply time about a workload whose pods it will refuse.
- */
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 const WARN = 'pod-security.kubernetes.io/warn';
-/** kwok reports a scheduled pod Ready within about a second; the rest is the controllers' pace on a loaded machine. */
+/**
+ * `pulumi up` waits for every workload itself (the provider's await logic); an up takes about 25 s
+ * here. The provider would wait 10 minutes for a workload that never gets Ready: after this long
+ * the test aborts the up and names the workloads that are not Ready, and why.
+ */
+const UP_DEADLINE_MS = 240_000;
+const UP_TIMEOUT_MS = UP_DEADLINE_MS + 60_000;
 const READY_TIMEOUT_MS = 45_000;
-/** Discovery sees a pod within a second or two of its watch event. */
 const DISCOVERY_TIMEOUT_MS = 20_000;
+/** The threshold the config-change test sets (default 0.9, catalog/thresholds.ts). */
+const CHANGED_HOST_CPU = 0.85;
+/** The warnings expected: the provider is the toolchain's build, found on PATH, not the release @pulumi/kubernetes names (docs/toolchain.md). */
+const PROVIDER_VERSION_WARNINGS = providerVersionWarnings();
 
 const started = Date.now();
 const log = (line: string) => process.stdout.write(`[k8s ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
-/** The stack's objects, from its Pulumi program in a process of its own (Pulumi's mocks hold one program per process). */
-function stackObjects(stack: Stack): Promise<KubeObject[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO, 'test/live/kubernetesObjects.ts'), stack], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as KubeObject[]) : reject(new Error(`the ${stack} program under mocks exited with ${code}:\n${err}`))));
-  });
+/** The config the program reads: the raw stack config and the secrets the test sets (secretsFor: the ones the stack needs). */
+function configOf(stack: Stack, raw: Record<string, unknown>): StackConfig {
+  return parseStackConfig(stack, raw, Object.fromEntries(Object.keys(secretsFor(stack)).map((k) => [k, 'secret'])));
 }
 
-function stackConfig(stack: Stack): StackConfig {
-  const { raw } = splitConfig(stack, stackFileConfig(stack));
-  return parseStackConfig(stack, raw, { grafanaAdminPassword: 'secret', postgresDsn: 'secret', slackWebhookUrl: 'secret', pagerdutyRoutingKey: 'secret', smtpPassword: 'secret', deadMansSwitchUrl: 'secret' });
+/** The stack file's config, as the program reads it. */
+function committedRaw(stack: Stack): Record<string, unknown> {
+  return splitConfig(stack, stackFileConfig(stack)).raw;
 }
+
+const unexpectedWarnings = (r: OperationRecord) => r.warnings.filter((w) => !PROVIDER_VERSION_WARNINGS.some((p) => p.test(w)));
+const changes = (r: OperationRecord) => new Map([...r.ops].map(([urn, ops]) => [urn, changeOf(ops)]));
+const ofType = (state: readonly StateResource[], type: string) => state.filter((r) => r.type === type);
 
 let dir: string;
 let cluster: ControlPlane;
-const objectsOf = new Map<Stack, Promise<KubeObject[]>>();
+let provisioner: Provisioner;
 
 beforeAll(async () => {
   // A missing build fails here, saying to run `npm run tools`, before anything starts.
   controlPlaneBinaries();
+  pulumiBinaries();
   toolPath('prometheus');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'observatory-k8s-'));
-  // The programs run while the control plane starts.
-  for (const s of STACKS) objectsOf.set(s, stackObjects(s));
-  for (const s of STACKS) objectsOf.get(s)!.catch(() => undefined);
   cluster = await startControlPlane({ dir, log });
   log(`control plane up in ${(cluster.startupMs / 1000).toFixed(1)} s; kubeconfig ${cluster.adminKubeconfig}`);
   await installDefaultStorageClass(cluster.admin);
+  provisioner = startProvisioner(cluster.admin, path.join(dir, 'volumes'));
 }, 240_000);
 
 afterAll(async () => {
+  await provisioner?.stop();
   await cluster?.stop();
   if (dir && !process.env.OBSERVATORY_KEEP_K8S) fs.rmSync(dir, { recursive: true, force: true });
   log('stopped');
 });
 
-describe.each(STACKS)('%s on a real API server', (stack) => {
+describe.each(STACKS)('%s: pulumi up on a real API server', (stack) => {
+  const config = configOf(stack, committedRaw(stack));
+  const namespace = config.namespace;
+  /** Staging adopts a namespace made beforehand; prod creates its own. */
+  const adopts = stack === 'staging';
+  let deployed: DeployedStack;
+  let handMade: KubeObject | undefined;
+  let up: OperationRecord | undefined;
+  let upError: unknown;
+  let state: StateResource[] = [];
   let objects: KubeObject[] = [];
-  let result: ApplyResult;
-  let config: StackConfig;
-  let namespace: string;
+  const upWithin = () => deployed.up({ ms: UP_DEADLINE_MS, explain: async () => (await notReadyIn(cluster.admin, [namespace, nodeExporterNamespace(config)])).join('; ') || 'every workload is Ready' });
 
   beforeAll(async () => {
-    config = stackConfig(stack);
-    namespace = config.namespace;
-    objects = await objectsOf.get(stack)!;
-    log(`${stack}: ${objects.length} objects from the Pulumi program`);
-    await volumesForClaims(cluster.admin, objects, path.join(dir, 'volumes'));
-    result = await applyAll(cluster.admin, objects);
-    log(`${stack}: applied ${result.applied.length}/${objects.length}; ${result.refused.length} refused, ${result.warnings.length} warnings`);
-    for (const w of result.warnings) log(`${stack}: warning: ${w}`);
-  }, 120_000);
+    deployed = await DeployedStack.create({ stack, dir: path.join(dir, stack), kubeconfig: cluster.adminKubeconfig, secrets: secretsFor(stack) as Record<string, string>, log });
+    // As `kubectl create namespace` makes it (a create, not an apply), with a label of its owner's.
+    if (adopts) handMade = await cluster.admin.request<KubeObject>('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { team: 'platform' } } });
+    try {
+      up = await upWithin();
+    } catch (e) {
+      upError = e;
+    }
+    state = await deployed.state();
+    objects = kubernetesObjects(state);
+    log(`${stack}: pulumi up ${upError ? 'failed' : 'done'}; ${objects.length} kubernetes objects in the state`);
+  }, UP_TIMEOUT_MS);
 
-  it('every object is accepted by server-side apply and admission (Pod Security restricted)', () => {
+  if (adopts) {
+    it('pulumi up adopts the namespace that exists already: same UID, its own label kept, the Pod Security labels added', async () => {
+      if (upError) throw upError;
+      const live = await cluster.admin.get<KubeObject>('v1', 'Namespace', namespace);
+      expect(live.metadata.uid).toBe(handMade?.metadata.uid);
+      expect(live.metadata.labels).toMatchObject({ team: 'platform', [ENFORCE]: 'restricted' });
+      const [ns] = ofType(state, 'kubernetes:core/v1:Namespace').filter((r) => (r.outputs.metadata as { name: string }).name === namespace);
+      expect(ns.urn).toMatch(/::observatory:kubernetes:MonitoringStack\$kubernetes:core\/v1:Namespace::observatory-namespace$/);
+    });
+  }
+
+  it('pulumi up succeeds: every object accepted by server-side apply and admission (Pod Security restricted), with no warning', () => {
+    if (upError) throw upError;
     expect(objects.length).toBeGreaterThan(20);
-    expect(result.refused).toEqual([]);
-    // PodSecurity admits a workload but warns when it would refuse its pods.
-    expect(result.warnings.filter((w) => /PodSecurity/.test(w))).toEqual([]);
+    const created = [...changes(up!)].filter(([, c]) => c === 'created').length;
+    expect(created).toBeGreaterThan(20);
+    expect(unexpectedWarnings(up!)).toEqual([]);
+  });
+
+  it('the state holds no secret in plain text, and the secrets are secret outputs', () => {
+    const file = deployed.stateFile();
+    for (const needle of SECRET_NEEDLES) expect(file.includes(needle), `state contains ${needle.slice(0, 12)}...`).toBe(false);
+    expect(file).toContain('"ciphertext"');
   });
 
   it("the stack's namespace enforces Pod Security restricted; only node_exporter runs in its own privileged one", async () => {
@@ -120,12 +155,10 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
     expect(there).toEqual(['DaemonSet/node-exporter', 'Role/prometheus-discovery', 'RoleBinding/prometheus-discovery']);
   });
 
-  it('every Deployment, StatefulSet and DaemonSet becomes Ready', async () => {
+  it('every Deployment, StatefulSet and DaemonSet is Ready', async () => {
     const workloads = objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind));
     expect(workloads.length).toBeGreaterThan(5);
     const problems = await waitWorkloadsReady(cluster.admin, objects, READY_TIMEOUT_MS);
-    log(`${stack}: ${workloads.length - problems.length}/${workloads.length} workloads Ready`);
-    // A control-plane process that died explains everything after it.
     expect(cluster.exited()).toBeUndefined();
     expect(problems).toEqual([]);
   }, READY_TIMEOUT_MS + 30_000);
@@ -136,17 +169,18 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
     expect(await checkDisruptionBudgets(cluster.admin, objects, 20_000)).toEqual([]);
   }, 60_000);
 
-  it('every PersistentVolumeClaim binds', async () => {
+  it('every PersistentVolumeClaim binds, on the cluster default StorageClass', async () => {
     expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim').length).toBeGreaterThan(0);
     expect(await checkClaimsBound(cluster.admin, objects, 15_000)).toEqual([]);
   }, 60_000);
 
-  it('NetworkPolicies are accepted and stored as applied', async () => {
-    const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+  it('NetworkPolicies are stored as the program declared them', async () => {
+    const policies = ofType(state, 'kubernetes:networking.k8s.io/v1:NetworkPolicy');
     expect(policies.length).toBeGreaterThan(3);
     for (const p of policies) {
-      const live = await cluster.admin.get<KubeObject>(p.apiVersion, p.kind, p.metadata.name, p.metadata.namespace);
-      expect(live.spec, describeObject(p)).toEqual(p.spec);
+      const meta = p.outputs.metadata as KubeObject['metadata'];
+      const live = await cluster.admin.get<KubeObject>('networking.k8s.io/v1', 'NetworkPolicy', meta.name, meta.namespace);
+      expect(live.spec, describeObject({ kind: 'NetworkPolicy', metadata: meta })).toEqual(p.inputs.spec);
     }
   });
 
@@ -162,8 +196,7 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
     asPrometheus.close();
     const kubeconfig = writeKubeconfig(path.join(dir, `${stack}-prometheus.kubeconfig`), `system:serviceaccount:${namespace}:${sa!.metadata.name}`, creds);
 
-    // The expected targets, from the stack's config and the pods the API server has.
-    type Pod = { metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string }; status: { phase?: string; podIP?: string } };
+    type Pod = { metadata: { name: string; deletionTimestamp?: string }; status: { phase?: string; podIP?: string } };
     const expected: string[] = [];
     for (const app of config.apps) {
       const pods = (await cluster.admin.list<Pod>('v1', 'Pod', namespace, `${K8S_APP_LABELS.name}=${app.name}`)).filter((p) => p.status.phase === 'Running' && !p.metadata.deletionTimestamp);
@@ -197,9 +230,58 @@ describe.each(STACKS)('%s on a real API server', (stack) => {
     }
   }, 90_000);
 
-  it('deleting every object leaves the namespace empty, then the namespace goes', async () => {
-    expect(await deleteAll(cluster.admin, objects, 60_000)).toEqual([]);
-    // The test's own volumes (Retain: nothing deletes them with their claims).
-    for (const pv of await cluster.admin.list<KubeObject>('v1', 'PersistentVolume', undefined, 'observatory.test/volume=static')) await cluster.admin.delete({ ...pv, apiVersion: 'v1', kind: 'PersistentVolume' });
-  }, 150_000);
+  it('pulumi preview --expect-no-changes passes after up', async () => {
+    const preview = await deployed.previewExpectNoChanges();
+    expect([...changes(preview)].filter(([, c]) => c !== 'same')).toEqual([]);
+  }, 180_000);
+
+  it('a threshold change replaces only the ConfigMaps holding the files it changes and rolls only the workloads that read them', async () => {
+    const raw = committedRaw(stack);
+    const alerts = (raw.alerts ?? {}) as { thresholds?: Record<string, unknown> };
+    const changedRaw = { ...raw, alerts: { ...alerts, thresholds: { ...alerts.thresholds, hostCpuUsage: CHANGED_HOST_CPU } } };
+    const before = new Map(renderStack(config).map((a) => [a.path, a.content]));
+    const after = renderStack(configOf(stack, changedRaw));
+    const changedFiles = after.filter((a) => before.get(a.path) !== a.content).map((a) => a.path);
+    expect(changedFiles.length, 'the change alters some rendered file').toBeGreaterThan(0);
+    const expected = expectedRollout(state, changedFiles.map((p) => before.get(p) ?? ''));
+    expect(expected.replaced.size, `a ConfigMap holds ${changedFiles.join(', ')}`).toBeGreaterThan(0);
+    expect(expected.updated.size).toBeGreaterThan(0);
+
+    const podUids = async () => new Set((await cluster.admin.list<KubeObject>('v1', 'Pod', namespace)).map((p) => String(p.metadata.uid)));
+    const podsBefore = await podUids();
+    // As a user changes it (docs/deploying.md, "Day two").
+    const set = await deployed.shell(`pulumi config set --path 'observatory:alerts.thresholds.hostCpuUsage' ${CHANGED_HOST_CPU} --type float`);
+    expect(set.code, set.output).toBe(0);
+    const roll = await upWithin();
+    const changed = [...changes(roll)].filter(([, c]) => c !== 'same');
+    const describe = (urns: Iterable<string>) => [...urns].map((u) => u.split('::').at(-1)).sort();
+    expect(describe(changed.filter(([, c]) => c === 'replaced').map(([u]) => u)), 'replaced').toEqual(describe(expected.replaced));
+    expect(describe(changed.filter(([, c]) => c === 'updated').map(([u]) => u)), 'updated').toEqual(describe(expected.updated));
+    expect(changed.filter(([, c]) => c === 'created' || c === 'deleted')).toEqual([]);
+    expect(unexpectedWarnings(roll)).toEqual([]);
+
+    // Only the updated workloads' pods were replaced.
+    state = await deployed.state();
+    objects = kubernetesObjects(state);
+    expect(await waitWorkloadsReady(cluster.admin, objects, READY_TIMEOUT_MS)).toEqual([]);
+    const rolledNames = new Set(state.filter((r) => expected.updated.has(r.urn)).map((r) => (r.outputs.metadata as { name: string }).name));
+    const pods = await cluster.admin.list<KubeObject>('v1', 'Pod', namespace);
+    const ownedByRolled = (p: KubeObject) => [...rolledNames].some((n) => p.metadata.name.startsWith(`${n}-`));
+    const untouched = pods.filter((p) => !ownedByRolled(p));
+    expect(untouched.length).toBeGreaterThan(0);
+    for (const p of untouched) expect(podsBefore.has(String(p.metadata.uid)), `${describeObject(p)} was restarted`).toBe(true);
+    for (const p of pods.filter(ownedByRolled)) expect(podsBefore.has(String(p.metadata.uid)), `${describeObject(p)} was not rolled`).toBe(false);
+  }, UP_TIMEOUT_MS);
+
+  it('pulumi destroy deletes every resource and leaves the namespaces gone', async () => {
+    const destroy = await deployed.destroy();
+    const kinds = [...new Set(objects.map((o) => `${o.apiVersion}|${o.kind}`))].map((k) => ({ apiVersion: k.split('|')[0], kind: k.split('|')[1] }));
+    expect([...changes(destroy)].filter(([urn, c]) => c !== 'deleted' && !urn.includes('pulumi:pulumi:Stack'))).toEqual([]);
+    expect(await deployed.state()).toEqual([]);
+    for (const ns of [namespace, nodeExporterNamespace(config)]) {
+      await pollUntil(`namespace ${ns} gone`, async () => ((await cluster.admin.getOrUndefined('v1', 'Namespace', ns)) ? notYet((await leftovers(cluster.admin, ns, kinds)).join(', ') || 'terminating') : done(undefined)), { timeoutMs: 60_000, intervalMs: 500 });
+    }
+    // The provisioner's volumes (Retain: nothing deletes them with their claims).
+    for (const pv of await cluster.admin.list<KubeObject>('v1', 'PersistentVolume', undefined, TEST_VOLUME_SELECTOR)) await cluster.admin.delete({ ...pv, apiVersion: 'v1', kind: 'PersistentVolume' });
+  }, UP_TIMEOUT_MS);
 });

@@ -10,8 +10,18 @@
  * stacks/recipes.ts IMAGE_USERS.
  */
 
+/**
+ * Which tests first need a program, so `npm test` can build the rest while the earlier tests run
+ * (scripts/test.sh): `unit` before the unit tests (promtool, amtool, the exporters' flag checks),
+ * `stack` before the live stack tests (and their HA Alertmanager and budget siblings), `cluster`
+ * before the HA engine and Kubernetes tests.
+ */
+export type TestPhase = 'unit' | 'stack' | 'cluster';
+
 /** A program built from its Go module at a pinned version. */
 export interface UpstreamProgram {
+  /** The first tests that run it (TestPhase). */
+  readonly phase: TestPhase;
   /** The release as its project names it (what `--version` prints). */
   readonly release: string;
   /** Go module path. */
@@ -65,6 +75,7 @@ const promVersion = (release: string) => [`${PROMETHEUS_COMMON_VERSION}.Version=
 
 export const UPSTREAM = {
   prometheus: {
+    phase: 'unit',
     release: '3.16.0',
     module: 'github.com/prometheus/prometheus',
     moduleVersion: 'v0.316.0',
@@ -73,6 +84,7 @@ export const UPSTREAM = {
     versionVariables: promVersion('3.16.0'),
   },
   alertmanager: {
+    phase: 'unit',
     release: '0.35.0',
     module: 'github.com/prometheus/alertmanager',
     moduleVersion: 'v0.35.0',
@@ -81,6 +93,7 @@ export const UPSTREAM = {
     placeholderAssets: ['ui/app/dist/elm/index.html', 'ui/app/dist/mantine/index.html'],
   },
   nodeExporter: {
+    phase: 'unit',
     release: '1.12.1',
     module: 'github.com/prometheus/node_exporter',
     moduleVersion: 'v1.12.1',
@@ -89,6 +102,7 @@ export const UPSTREAM = {
   },
   // The newest exporter releases whose modules the Go proxy serves here (docs/toolchain.md).
   postgresExporter: {
+    phase: 'unit',
     release: '0.19.1',
     module: 'github.com/prometheus-community/postgres_exporter',
     moduleVersion: 'v0.19.1',
@@ -96,6 +110,7 @@ export const UPSTREAM = {
     versionVariables: promVersion('0.19.1'),
   },
   redisExporter: {
+    phase: 'unit',
     release: '1.88.0',
     module: 'github.com/oliver006/redis_exporter',
     moduleVersion: 'v1.88.0',
@@ -103,6 +118,7 @@ export const UPSTREAM = {
     versionVariables: ['main.BuildVersion=v1.88.0'],
   },
   jaeger: {
+    phase: 'stack',
     // Jaeger v2 (built on the OpenTelemetry Collector); its Go module keeps the v1 tag line, and
     // module v1.76.0 is the v2.13.0 release. Built without the UI bundle (that needs the
     // jaeger-ui npm build): the query API Grafana and the tests use is the same.
@@ -113,6 +129,7 @@ export const UPSTREAM = {
     versionVariables: ['github.com/jaegertracing/jaeger/internal/version.latestVersion=v2.13.0'],
   },
   blackboxExporter: {
+    phase: 'unit',
     // Uptime probes (HTTP health paths, TLS certificate expiry) from inside the stack.
     release: '0.28.0',
     module: 'github.com/prometheus/blackbox_exporter',
@@ -121,6 +138,7 @@ export const UPSTREAM = {
     versionVariables: promVersion('0.28.0'),
   },
   thanos: {
+    phase: 'cluster',
     // The long-term store and deduplicating query layer for HA Prometheus pairs (docs/deploying.md
     // says why Thanos rather than Mimir). Its go.mod names go 1.26.10, newer than the machine's.
     release: '0.42.5',
@@ -139,6 +157,7 @@ export const UPSTREAM = {
   // (live/kubernetes/): etcd, the API server, controller manager and scheduler of one release, and
   // kwok's fake nodes in place of kubelets. Nothing here is deployed by the stacks.
   etcd: {
+    phase: 'cluster',
     // The server module's root package is etcd's main; its sibling modules (api, client, pkg)
     // are replaced by local directories in its go.mod and published at the same version.
     release: '3.7.3',
@@ -149,6 +168,7 @@ export const UPSTREAM = {
     localReplaces: { modulePrefix: 'go.etcd.io/etcd/', version: 'v3.7.3' },
   },
   kubernetes: {
+    phase: 'cluster',
     // k8s.io/kubernetes replaces its staging modules (k8s.io/api, k8s.io/client-go, ...) with
     // ./staging/src/...; release 1.37.2 publishes them as v0.37.2.
     release: '1.37.2',
@@ -159,6 +179,7 @@ export const UPSTREAM = {
     localReplaces: { modulePrefix: 'k8s.io/', version: 'v0.37.2' },
   },
   kwok: {
+    phase: 'cluster',
     // Fake nodes: kwok plays the kubelet's part (pods scheduled to its nodes become Running and
     // Ready) so Deployments, StatefulSets and DaemonSets roll out without a container runtime.
     release: '0.8.0',
@@ -172,6 +193,7 @@ export const UPSTREAM = {
   // talk to. The Automation API runs the program inline (`--client`), so no nodejs language host
   // is needed (its module is not served here).
   pulumi: {
+    phase: 'cluster',
     // pkg/v3 replaces the SDK module with ../sdk, published at the same version.
     release: '3.274.1',
     module: 'github.com/pulumi/pulumi/pkg/v3',
@@ -181,6 +203,7 @@ export const UPSTREAM = {
     localReplaces: { modulePrefix: 'github.com/pulumi/pulumi/', version: 'v3.274.1' },
   },
   pulumiKubernetes: {
+    phase: 'cluster',
     // The only build of the provider the module proxy serves here is this commit of January 2026,
     // after 4.24.0 (its go.mod requires sdk v4.24.0), not 4.34.2, the release @pulumi/kubernetes
     // asks for: every tagged provider version answers 403 (docs/toolchain.md). The Pulumi CLI runs

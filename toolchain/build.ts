@@ -6,13 +6,14 @@
  *
  *   npm run tools                    build whatever is missing or stale
  *   npm run tools -- prometheus      only the named programs
+ *   npm run tools -- --phase unit    only the programs the unit tests need (UpstreamProgram.phase)
  *   npm run tools -- --list          print the pinned programs and where they are
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { UPSTREAM, type UpstreamKey, type UpstreamProgram } from '../stacks/versions';
+import { UPSTREAM, type TestPhase, type UpstreamKey, type UpstreamProgram } from '../stacks/versions';
 import { cacheDir, commandName, programDir } from './paths';
 
 const STAMP = 'build.json';
@@ -242,11 +243,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { list: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: { list: { type: 'boolean', default: false }, phase: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
   });
   const keys = Object.keys(UPSTREAM) as UpstreamKey[];
+  const phases: readonly TestPhase[] = ['unit', 'stack', 'cluster'];
   if (values.help) {
-    process.stdout.write(`usage: npm run tools -- [--list] [program ...]\n\nBuilds the pinned programs (${keys.join(', ')}) into ${cacheDir()} (OBSERVATORY_CACHE).\n`);
+    process.stdout.write(`usage: npm run tools -- [--list] [--phase ${phases.join('|')}] [program ...]\n\nBuilds the pinned programs (${keys.join(', ')}) into ${cacheDir()} (OBSERVATORY_CACHE).\n`);
     return 0;
   }
   const unknown = positionals.filter((k) => !(keys as string[]).includes(k));
@@ -254,7 +256,13 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`tools: unknown program ${unknown.join(', ')} (have: ${keys.join(', ')})\n`);
     return 2;
   }
-  const wanted = positionals.length > 0 ? (positionals as UpstreamKey[]) : keys;
+  const phase = values.phase;
+  if (phase !== undefined && !(phases as readonly string[]).includes(phase)) {
+    process.stderr.write(`tools: --phase must be one of ${phases.join(', ')} (got ${JSON.stringify(phase)})\n`);
+    return 2;
+  }
+  const named = positionals.length > 0 ? (positionals as UpstreamKey[]) : keys;
+  const wanted = phase === undefined ? named : named.filter((k) => UPSTREAM[k].phase === phase);
   if (values.list) {
     for (const k of wanted) process.stdout.write(`${k}\t${UPSTREAM[k].release}\t${UPSTREAM[k].module}@${UPSTREAM[k].moduleVersion}\t${programDir(k)}/bin\n`);
     return 0;
@@ -264,7 +272,7 @@ async function main(argv: readonly string[]): Promise<number> {
   fs.mkdirSync(cacheDir(), { recursive: true });
   log(`cache ${cacheDir()} (${go})`);
   for (const k of wanted) await build(k, go);
-  log(`all ${wanted.length} programs ready in ${Math.round((Date.now() - started) / 1000)} s`);
+  log(`${phase === undefined ? 'all ' : ''}${wanted.length} programs${phase === undefined ? '' : ` of phase ${phase}`} ready in ${Math.round((Date.now() - started) / 1000)} s`);
   return 0;
 }
 

@@ -2,8 +2,10 @@
 # Everything the tests run, installed or built if missing:
 #  - Debian packages for what is not ours to pin (the user's databases: PostgreSQL and Redis);
 #  - the pinned toolchain (stacks/versions.ts UPSTREAM: Prometheus, promtool, Alertmanager, amtool,
-#    the exporters, Jaeger), built from Go modules into the cache by toolchain/build.ts. The first
-#    run on a new machine builds them all (docs/toolchain.md says how long); later runs reuse it.
+#    the exporters, Jaeger, Thanos, the control plane, the Pulumi CLI and kubernetes provider), built
+#    from Go modules into the cache by toolchain/build.ts (arguments: its flags, e.g. `--phase unit`).
+#    The first run on a new machine builds them all (docs/toolchain.md says how long); later runs
+#    reuse it.
 # Fails loudly when something cannot be had: tests never skip for lack of a tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +13,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
-# Go's usual install directory, for shells that did not read a profile (CI runs `bash .ci/run`).
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
-command -v go >/dev/null 2>&1 || { echo "tools: error: the Go toolchain (>= 1.26) is needed to build the pinned programs" >&2; exit 1; }
+source scripts/go-path.sh
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "tools: missing ${need[*]}; installing Debian packages"

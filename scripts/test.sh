@@ -6,10 +6,11 @@
 # most of the tests leave a core idle. So the programs only later tests need are built in the
 # background at the lowest CPU priority while the earlier tests run, each group waited for before
 # the first tests that run it (stacks/versions.ts `phase`):
-#   unit     built first, in the foreground: the unit tests run promtool, amtool and the exporters
-#   stack    Jaeger: the live stack test and the other live tests but the two below
-#   cluster  Thanos, etcd, Kubernetes, kwok, the Pulumi CLI and kubernetes provider:
-#            test/live/haEngine.test.ts and test/live/kubernetes.test.ts
+#   unit     built in the foreground: the unit tests run promtool, amtool and the exporters
+#   stack    Jaeger and Thanos: every live test but the one below
+#   cluster  etcd, Kubernetes, kwok, the Pulumi CLI and the kubernetes provider:
+#            test/live/kubernetes.test.ts
+# The background builder starts first, so it also has the core the foreground build leaves idle.
 # With a warm cache every build is a stamp check and nothing waits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,9 +20,9 @@ reports=.tmp/test-reports
 rm -rf "$reports" && mkdir -p "$reports"
 
 # The live tests that need the `cluster` programs; every other live test runs in the first group.
-CLUSTER_TESTS=(test/live/haEngine.test.ts test/live/kubernetes.test.ts)
+CLUSTER_TESTS=(test/live/kubernetes.test.ts)
 
-bash scripts/ensure-tools.sh --phase unit
+source scripts/go-path.sh
 builds="$reports/background-builds.log"
 # In a session of its own, so that stopping it (on exit) stops its go commands too.
 setsid bash -c "nice -n 19 npx tsx toolchain/build.ts --phase stack && touch '$reports/stack.built' &&
@@ -29,6 +30,7 @@ setsid bash -c "nice -n 19 npx tsx toolchain/build.ts --phase stack && touch '$r
 builder=$!
 trap 'kill -- "-$builder" 2>/dev/null || true' EXIT
 echo "== building the live tests' programs in the background (log: $builds)"
+bash scripts/ensure-tools.sh --phase unit
 
 # Waits until the background builder has built a phase (printing its log so far); fails, with its
 # log, when it stopped without.

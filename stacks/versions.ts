@@ -13,8 +13,8 @@
 /**
  * Which tests first need a program, so `npm test` can build the rest while the earlier tests run
  * (scripts/test.sh): `unit` before the unit tests (promtool, amtool, the exporters' flag checks),
- * `stack` before the live stack tests (and their HA Alertmanager and budget siblings), `cluster`
- * before the HA engine and Kubernetes tests.
+ * `stack` before the live tests but one (the stack, budget and HA tests), `cluster` before the
+ * Kubernetes e2e test.
  */
 export type TestPhase = 'unit' | 'stack' | 'cluster';
 
@@ -138,7 +138,7 @@ export const UPSTREAM = {
     versionVariables: promVersion('0.28.0'),
   },
   thanos: {
-    phase: 'cluster',
+    phase: 'stack',
     // The long-term store and deduplicating query layer for HA Prometheus pairs (docs/deploying.md
     // says why Thanos rather than Mimir). Its go.mod names go 1.26.10, newer than the machine's.
     release: '0.42.5',

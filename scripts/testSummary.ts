@@ -8,11 +8,14 @@ interface VitestJson {
   numPassedTests: number;
   numFailedTests: number;
   numPendingTests?: number;
+  /** Files whose hooks or imports failed: none of their tests counts as failed, but the run did. */
+  numFailedTestSuites?: number;
 }
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+let failedSuites = 0;
 for (const file of process.argv.slice(2)) {
   if (!fs.existsSync(file)) {
     console.error(`test summary: ${file} missing (that suite did not finish)`);
@@ -23,6 +26,7 @@ for (const file of process.argv.slice(2)) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests ?? 0;
+  failedSuites += r.numFailedTestSuites ?? 0;
 }
-console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${failedSuites > 0 && failed === 0 ? `, ${failedSuites} suite(s) failed outside a test (a hook or an import)` : ''}`);
+process.exitCode = failed > 0 || failedSuites > 0 || passed === 0 ? 1 : 0;

@@ -58,9 +58,11 @@ export function tempDir(prefix: string): string {
 /** A tempDir() whose directories are removed once the calling test file's tests are done. */
 export function cleanedTempDir(): (prefix: string) => string {
   const made: string[] = [];
-  afterAll(() => {
-    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-  });
+  // Thousands of small files on a disk busy with the toolchain's background builds (scripts/test.sh)
+  // took over two minutes to delete once: cleanup gets its own, longer limit.
+  afterAll(async () => {
+    await Promise.all(made.map((d) => fs.promises.rm(d, { recursive: true, force: true })));
+  }, 600_000);
   return (prefix) => {
     const dir = tempDir(prefix);
     made.push(dir);

@@ -156,20 +156,6 @@ export class DeployedStack {
     return { ops: r.ops, warnings: r.warnings, stdout: result.stdout };
   }
 
-  /** `pulumi config set observatory:<key> <json> --path`-style change of one plain key (structured values as JSON). */
-  async setConfig(key: string, value: unknown): Promise<void> {
-    await this.stack.setConfig(`${PROJECT}:${key}`, { value: typeof value === 'string' ? value : JSON.stringify(value) });
-  }
-
-  async getConfig(key: string): Promise<unknown> {
-    const v = (await this.stack.getConfig(`${PROJECT}:${key}`)).value;
-    try {
-      return JSON.parse(v) as unknown;
-    } catch {
-      return v;
-    }
-  }
-
   /** The resources of the stack's state (`pulumi stack export`), secrets still encrypted. */
   async state(): Promise<StateResource[]> {
     const exported = await this.stack.exportStack();

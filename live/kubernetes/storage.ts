@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import type { KubeClient, KubeObject } from './client';
 
 export const TEST_STORAGE_CLASS = 'observatory-test-default';
-/** Label selector of the test's volumes: their reclaim policy is Retain, so the test deletes them itself. */
-export const TEST_VOLUME_SELECTOR = 'observatory.test/volume=provisioned';
+/** The label of the test's volumes: their reclaim policy is Retain, so the test deletes them itself. */
+const TEST_VOLUME_LABEL = ['observatory.test/volume', 'provisioned'] as const;
+export const TEST_VOLUME_SELECTOR = TEST_VOLUME_LABEL.join('=');
 
 export async function installDefaultStorageClass(client: KubeClient): Promise<void> {
   await client.apply(
@@ -40,7 +41,7 @@ export function volumeFor(claim: Claim, dir: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name, labels: { 'observatory.test/volume': 'provisioned' } },
+    metadata: { name, labels: { [TEST_VOLUME_LABEL[0]]: TEST_VOLUME_LABEL[1] } },
     spec: {
       capacity: { storage: claim.spec.resources.requests.storage },
       accessModes: claim.spec.accessModes,
